@@ -1,0 +1,55 @@
+"""Command agent inside the test VM: the guest end of the tests' HostCommandRunner.
+
+Reads one JSON request per line from the virtio-serial port, runs its argv directly (never
+through a shell), and answers with one JSON line: exit code, stdout, stderr, whether it timed out.
+"""
+import base64
+import json
+import os
+import subprocess
+import sys
+
+
+def run(request):
+    env = dict(os.environ, LC_ALL="C", PATH="/usr/sbin:/usr/bin:/sbin:/bin")
+    stdin = base64.b64decode(request.get("stdin", ""))
+    try:
+        done = subprocess.run(
+            request["argv"],
+            input=stdin,
+            capture_output=True,
+            env=env,
+            timeout=request.get("timeoutSeconds", 60),
+        )
+        return {"exit": done.returncode, "stdout": done.stdout, "stderr": done.stderr, "timedOut": False}
+    except subprocess.TimeoutExpired as expired:
+        return {"exit": -9, "stdout": expired.stdout or b"", "stderr": expired.stderr or b"", "timedOut": True}
+    except OSError as error:
+        # Same convention as a shell: 127 when the program cannot be found or executed.
+        return {"exit": 127, "stdout": b"", "stderr": str(error).encode(), "timedOut": False}
+
+
+def main(port_path):
+    port = open(port_path, "r+b", buffering=0)
+    buffer = b""
+    while True:
+        chunk = port.read(65536)
+        if not chunk:
+            continue  # the host end is not connected yet
+        buffer += chunk
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            request = json.loads(line)
+            result = run(request)
+            reply = {
+                "id": request["id"],
+                "exit": result["exit"],
+                "timedOut": result["timedOut"],
+                "stdout": base64.b64encode(result["stdout"]).decode(),
+                "stderr": base64.b64encode(result["stderr"]).decode(),
+            }
+            port.write(json.dumps(reply).encode() + b"\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

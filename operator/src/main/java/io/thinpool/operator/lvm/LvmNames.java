@@ -1,0 +1,33 @@
+package io.thinpool.operator.lvm;
+
+/** Names LVM and device-mapper derive from ours, and the mark that says a VG is ours. */
+public final class LvmNames {
+
+  /** The VG tag that marks a volume group as created (and so owned) by thinpool-operator. */
+  public static final String OWNER_TAG = "thinpool.io/managed";
+
+  public static final String PROFILE_DIR = "/etc/lvm/profile";
+
+  private LvmNames() {}
+
+  public static String lvPath(String volumeGroup, String lv) {
+    return volumeGroup + "/" + lv;
+  }
+
+  /** device-mapper's name for an LV: dashes inside names are doubled, then VG and LV join with one. */
+  public static String dmName(String volumeGroup, String lv) {
+    return volumeGroup.replace("-", "--") + "-" + lv.replace("-", "--");
+  }
+
+  public static String profilePath(String profile) {
+    return PROFILE_DIR + "/" + profile + ".profile";
+  }
+
+  /** The content of the autoextend profile, exactly as the runbook writes it. */
+  public static String profileContent(PoolSpec.Autoextend autoextend) {
+    return "activation {\n"
+        + "\tthin_pool_autoextend_threshold=" + autoextend.thresholdPercent() + "\n"
+        + "\tthin_pool_autoextend_percent=" + autoextend.extendPercent() + "\n"
+        + "}\n";
+  }
+}

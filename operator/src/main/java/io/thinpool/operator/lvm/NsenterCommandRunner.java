@@ -1,0 +1,95 @@
+package io.thinpool.operator.lvm;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs commands on the node from the agent's privileged, hostPID container: {@code nsenter} into
+ * PID 1's mount, UTS, IPC, network and PID namespaces, so the host's own lvm2, /etc/lvm, locks
+ * and dmeventd are used. No shell is involved anywhere: the argv goes to execve as it is.
+ */
+public final class NsenterCommandRunner implements HostCommandRunner {
+
+  /** Output is drained on daemon threads of its own, never on the common pool. */
+  private static final ExecutorService DRAINERS =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "host-command-output");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  private static final List<String> NSENTER = List.of("nsenter", "-t", "1", "-m", "-u", "-i", "-n", "-p", "--");
+
+  @Override
+  public CommandResult run(HostCommand command) {
+    List<String> argv = new ArrayList<>(NSENTER);
+    argv.addAll(command.argv());
+    return runProcess(argv, command);
+  }
+
+  /** Runs argv as a child process with LC_ALL=C, feeding stdin and killing it on timeout. */
+  static CommandResult runProcess(List<String> argv, HostCommand command) {
+    ProcessBuilder builder = new ProcessBuilder(argv);
+    builder.environment().put("LC_ALL", "C");
+    long start = System.nanoTime();
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      return new CommandResult(127, "", e.getMessage(), false, Duration.ZERO);
+    }
+    CompletableFuture<byte[]> stdout = drain(process.getInputStream());
+    CompletableFuture<byte[]> stderr = drain(process.getErrorStream());
+    try (OutputStream in = process.getOutputStream()) {
+      in.write(command.stdin());
+    } catch (IOException e) {
+      // The program exited without reading its input; its exit code tells the rest.
+    }
+    boolean timedOut;
+    try {
+      timedOut = !process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (timedOut) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new HostCommandException(command, FailureKind.FAILED, "interrupted while running `" + command.display() + "`", e);
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    return new CommandResult(
+        timedOut ? -9 : process.exitValue(), text(stdout), text(stderr), timedOut, elapsed);
+  }
+
+  private static CompletableFuture<byte[]> drain(InputStream stream) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (stream) {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            stream.transferTo(buffer);
+            return buffer.toByteArray();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        DRAINERS);
+  }
+
+  private static String text(CompletableFuture<byte[]> bytes) {
+    return new String(bytes.join(), StandardCharsets.UTF_8);
+  }
+}

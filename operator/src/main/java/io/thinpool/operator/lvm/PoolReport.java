@@ -1,0 +1,108 @@
+package io.thinpool.operator.lvm;
+
+import io.thinpool.operator.lvm.HostState.LogicalVolume;
+import io.thinpool.operator.lvm.HostState.PhysicalVolume;
+import io.thinpool.operator.lvm.HostState.VolumeGroup;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a user wants to know about one node's pool, read off an observation: sizes and usage,
+ * monitoring, and whether dmeventd's autoextend can actually fire.
+ *
+ * @param extensionStepBytes what one autoextend adds: the pool's size times the extend percentage, in whole extents
+ * @param autoextendPossible monitored, enabled by the profile, and the VG has room for one step
+ * @param autoextendReason why autoextend can or cannot fire, in words a user can act on
+ */
+public record PoolReport(
+    String volumeGroup,
+    long vgSizeBytes,
+    long vgFreeBytes,
+    List<String> devices,
+    boolean poolExists,
+    long poolSizeBytes,
+    Double dataPercent,
+    Double metadataPercent,
+    long metadataSizeBytes,
+    long chunkSizeBytes,
+    boolean zeroing,
+    String profile,
+    boolean profileAttached,
+    boolean monitored,
+    int thresholdPercent,
+    int extendPercent,
+    long extensionStepBytes,
+    boolean autoextendPossible,
+    String autoextendReason) {
+
+  private static final long MIB = 1024 * 1024;
+
+  public PoolReport {
+    devices = List.copyOf(devices);
+  }
+
+  public static PoolReport of(PoolSpec spec, HostState state) {
+    PoolSpec.Autoextend policy = spec.autoextend();
+    Optional<VolumeGroup> vg = state.volumeGroup(spec.volumeGroup());
+    Optional<LogicalVolume> pool = vg.flatMap(g -> g.logicalVolume(spec.poolName())).filter(LogicalVolume::thinPool);
+    List<String> devices = state.physicalVolumes().stream().filter(pv -> pv.volumeGroup().equals(spec.volumeGroup())).map(PhysicalVolume::name).toList();
+    long vgFree = vg.map(VolumeGroup::freeBytes).orElse(0L);
+    long extent = vg.map(VolumeGroup::extentSizeBytes).orElse(1L);
+    long poolSize = pool.map(LogicalVolume::sizeBytes).orElse(0L);
+    long step = divideRoundingUp(poolSize * policy.extendPercent() / 100, extent) * extent;
+    boolean attached = pool.map(lv -> lv.profile().equals(policy.profile())).orElse(false);
+    boolean monitored = pool.map(LogicalVolume::monitored).orElse(false);
+    String poolPath = LvmNames.lvPath(spec.volumeGroup(), spec.poolName());
+
+    String reason;
+    if (pool.isEmpty()) {
+      reason = "pool " + poolPath + " does not exist yet";
+    } else if (!monitored) {
+      reason = "dmeventd is not monitoring " + poolPath + ", so nothing watches its usage";
+    } else if (!attached) {
+      reason = "profile " + policy.profile() + " is not attached to " + poolPath;
+    } else if (policy.thresholdPercent() >= 100 || policy.extendPercent() == 0) {
+      reason = "autoextend is disabled by the profile (threshold " + policy.thresholdPercent() + "%, extend " + policy.extendPercent() + "%)";
+    } else if (vgFree < step) {
+      reason = "volume group " + spec.volumeGroup() + " has " + mib(vgFree) + " free, less than one extension of " + mib(step)
+          + " (" + policy.extendPercent() + "% of the pool): autoextend can never fire. Lower dataPercentOfVg + metadataPercentOfVg "
+          + "(the pool's spare metadata LV also takes metadataPercentOfVg) or add a device";
+    } else {
+      reason = "autoextend can fire: " + mib(vgFree) + " free, " + (vgFree / step) + " extension(s) of " + mib(step) + " at " + policy.thresholdPercent() + "% data usage";
+    }
+    boolean possible = reason.startsWith("autoextend can fire");
+    return new PoolReport(
+        spec.volumeGroup(),
+        vg.map(VolumeGroup::sizeBytes).orElse(0L),
+        vgFree,
+        devices,
+        pool.isPresent(),
+        poolSize,
+        pool.map(LogicalVolume::dataPercent).orElse(null),
+        pool.map(LogicalVolume::metadataPercent).orElse(null),
+        pool.map(LogicalVolume::metadataSizeBytes).orElse(0L),
+        pool.map(LogicalVolume::chunkSizeBytes).orElse(0L),
+        pool.map(LogicalVolume::zeroing).orElse(false),
+        policy.profile(),
+        attached,
+        monitored,
+        policy.thresholdPercent(),
+        policy.extendPercent(),
+        step,
+        possible,
+        reason);
+  }
+
+  /** Whether the pool is larger than in an earlier report: an extension happened in between. */
+  public boolean grewSince(PoolReport earlier) {
+    return earlier != null && earlier.poolExists() && poolExists && poolSizeBytes > earlier.poolSizeBytes();
+  }
+
+  private static long divideRoundingUp(long value, long divisor) {
+    return (value + divisor - 1) / divisor;
+  }
+
+  private static String mib(long bytes) {
+    return (bytes / MIB) + " MiB";
+  }
+}

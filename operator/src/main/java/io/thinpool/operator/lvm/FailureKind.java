@@ -19,13 +19,23 @@ public enum FailureKind {
     if (result.exitCode() == 127 || err.contains("command not found")) {
       return NOT_FOUND;
     }
-    if (err.contains("lock") && (err.contains("busy") || err.contains("timed out") || err.contains("temporarily unavailable") || err.contains("can't get"))) {
+    if (err.contains("lock")
+        && (err.contains("busy")
+            || err.contains("timed out")
+            || err.contains("temporarily unavailable")
+            || err.contains("can't get"))) {
       return LOCK_CONTENTION;
     }
-    if (err.contains("device or resource busy") || err.contains("in use") || err.contains("is open") || err.contains("exclusively")) {
+    if (err.contains("device or resource busy")
+        || err.contains("in use")
+        || err.contains("is open")
+        || err.contains("exclusively")) {
       return DEVICE_BUSY;
     }
-    if (err.contains("not found") || err.contains("no such file") || err.contains("failed to find") || err.contains("does not exist")) {
+    if (err.contains("not found")
+        || err.contains("no such file")
+        || err.contains("failed to find")
+        || err.contains("does not exist")) {
       return NOT_FOUND;
     }
     return FAILED;

@@ -8,7 +8,8 @@ public class HostCommandException extends RuntimeException {
   private final transient HostCommand command;
   private final FailureKind kind;
 
-  public HostCommandException(HostCommand command, FailureKind kind, String message, Throwable cause) {
+  public HostCommandException(
+      HostCommand command, FailureKind kind, String message, Throwable cause) {
     super(message, cause);
     this.command = command;
     this.kind = kind;
@@ -16,10 +17,23 @@ public class HostCommandException extends RuntimeException {
 
   public static HostCommandException failed(HostCommand command, CommandResult result) {
     FailureKind kind = FailureKind.of(result);
-    String detail = result.timedOut() ? "timed out after " + command.timeout().toSeconds() + "s" : "exit " + result.exitCode();
+    String detail =
+        result.timedOut()
+            ? "timed out after " + command.timeout().toSeconds() + "s"
+            : "exit " + result.exitCode();
     String stderr = result.stderr().strip();
     return new HostCommandException(
-        command, kind, "`" + command.display() + "` failed (" + detail + ", " + kind + ")" + (stderr.isEmpty() ? "" : ": " + stderr), null);
+        command,
+        kind,
+        "`"
+            + command.display()
+            + "` failed ("
+            + detail
+            + ", "
+            + kind
+            + ")"
+            + (stderr.isEmpty() ? "" : ": " + stderr),
+        null);
   }
 
   public HostCommand command() {

@@ -1,8 +1,8 @@
 package io.thinpool.operator.lvm;
 
 /**
- * The seam between the engine and a node. Production runs commands in the host's namespaces
- * ({@link NsenterCommandRunner}); the tests run them inside a VM with a real kernel.
+ * The seam between the engine and a node. Production runs commands in the host's namespaces ({@link
+ * NsenterCommandRunner}); the tests run them inside a VM with a real kernel.
  */
 @FunctionalInterface
 public interface HostCommandRunner {

@@ -16,23 +16,48 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Observes a node in as few commands as the spec allows. One {@code lvm fullreport} always; the
  * other probes only when the plan could need them: device paths that are not yet PVs of the VG
- * (lsblk, wipefs, realpath), device-mapper leftovers only when the pool LV is missing, and the
- * autoextend profile's content. A steady-state pool costs one LVM call and one {@code cat}.
+ * (lsblk, wipefs, and realpath for /dev/disk/by-* links), device-mapper leftovers only when the
+ * pool LV is missing, and the autoextend profile's content. A steady-state pool costs one LVM call
+ * and one {@code cat}.
  */
 public final class HostObserver {
 
   static final List<String> FULLREPORT =
       List.of(
-          "lvm", "fullreport", "--reportformat", "json", "--units", "b", "--nosuffix", "--binary",
-          "--configreport", "vg", "-o", "vg_name,vg_size,vg_free,vg_extent_size,vg_extent_count,vg_free_count,vg_tags",
-          "--configreport", "pv", "-o", "pv_name,vg_name,pv_size,pv_free",
-          "--configreport", "lv", "-o", "lv_name,lv_attr,lv_size,pool_lv,data_percent,metadata_percent,lv_metadata_size,lv_profile,lv_active",
-          "--configreport", "seg", "-o", "lv_name,segtype,chunk_size,zero,seg_monitor",
-          "--configreport", "pvseg", "-o", "pv_name");
+          "lvm",
+          "fullreport",
+          "--reportformat",
+          "json",
+          "--units",
+          "b",
+          "--nosuffix",
+          "--binary",
+          "--configreport",
+          "vg",
+          "-o",
+          "vg_name,vg_size,vg_free,vg_extent_size,vg_extent_count,vg_free_count,vg_tags",
+          "--configreport",
+          "pv",
+          "-o",
+          "pv_name,vg_name,pv_size,pv_free",
+          "--configreport",
+          "lv",
+          "-o",
+          "lv_name,lv_attr,lv_size,pool_lv,data_percent,metadata_percent,lv_metadata_size,lv_profile,lv_active",
+          "--configreport",
+          "seg",
+          "-o",
+          "lv_name,segtype,chunk_size,zero,seg_monitor",
+          "--configreport",
+          "pvseg",
+          "-o",
+          "pv_name");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,27 +69,28 @@ public final class HostObserver {
 
   public HostState observe(PoolSpec spec) {
     LvmReport report = parseFullReport(runChecked(HostCommand.of(FULLREPORT)));
-    Optional<VolumeGroup> vg = report.volumeGroups.stream().filter(g -> g.name().equals(spec.volumeGroup())).findFirst();
+    Optional<VolumeGroup> vg =
+        report.volumeGroups.stream().filter(g -> g.name().equals(spec.volumeGroup())).findFirst();
 
-    Map<String, String> resolved = new LinkedHashMap<>();
-    List<String> unknown = new ArrayList<>();
-    for (String device : spec.devices()) {
-      if (!memberOf(report, device, spec.volumeGroup())) {
-        unknown.add(device);
-      }
-    }
+    List<String> unknown =
+        spec.devices().stream().filter(d -> !memberOf(report, d, spec.volumeGroup())).toList();
+    Map<String, String> resolved = Map.of();
     List<BlockDevice> blockDevices = List.of();
     Map<String, List<Signature>> signatures = Map.of();
     if (!unknown.isEmpty()) {
-      resolved.putAll(resolve(unknown));
       blockDevices = listBlockDevices();
-      List<String> present = new ArrayList<>();
-      for (String device : unknown) {
-        String canonical = resolved.getOrDefault(device, device);
-        if (!memberOf(report, canonical, spec.volumeGroup()) && flatten(blockDevices).stream().anyMatch(d -> d.path().equals(canonical))) {
-          present.add(canonical);
-        }
-      }
+      Set<String> kernelNames =
+          flatten(blockDevices).stream().map(BlockDevice::path).collect(Collectors.toSet());
+      List<String> links = unknown.stream().filter(d -> !kernelNames.contains(d)).toList();
+      Map<String, String> linkTargets = links.isEmpty() ? Map.of() : resolve(links);
+      List<String> present =
+          unknown.stream()
+              .map(d -> linkTargets.getOrDefault(d, d))
+              .filter(kernelNames::contains)
+              .filter(path -> !memberOf(report, path, spec.volumeGroup()))
+              .distinct()
+              .toList();
+      resolved = linkTargets;
       signatures = present.isEmpty() ? Map.of() : probeSignatures(present);
     }
 
@@ -77,11 +103,19 @@ public final class HostObserver {
     if (cat.succeeded()) {
       profiles.put(profile, cat.stdout());
     }
-    return new HostState(report.volumeGroups, report.physicalVolumes, resolved, blockDevices, signatures, dm, profiles);
+    return new HostState(
+        report.volumeGroups,
+        report.physicalVolumes,
+        resolved,
+        blockDevices,
+        signatures,
+        dm,
+        profiles);
   }
 
   private static boolean memberOf(LvmReport report, String device, String volumeGroup) {
-    return report.physicalVolumes.stream().anyMatch(pv -> pv.name().equals(device) && pv.volumeGroup().equals(volumeGroup));
+    return report.physicalVolumes.stream()
+        .anyMatch(pv -> pv.name().equals(device) && pv.volumeGroup().equals(volumeGroup));
   }
 
   /** Follows /dev/disk/by-* links; paths that already are kernel names resolve to themselves. */
@@ -99,7 +133,15 @@ public final class HostObserver {
   }
 
   private List<BlockDevice> listBlockDevices() {
-    String out = runChecked(HostCommand.of("lsblk", "--json", "--bytes", "--paths", "--output", "NAME,TYPE,SIZE,RO,MOUNTPOINT"));
+    String out =
+        runChecked(
+            HostCommand.of(
+                "lsblk",
+                "--json",
+                "--bytes",
+                "--paths",
+                "--output",
+                "NAME,TYPE,SIZE,RO,MOUNTPOINT"));
     List<BlockDevice> devices = new ArrayList<>();
     for (JsonNode node : read(out).path("blockdevices")) {
       devices.add(blockDevice(node));
@@ -115,7 +157,13 @@ public final class HostObserver {
     JsonNode ro = node.path("ro");
     boolean readOnly = ro.isBoolean() ? ro.asBoolean() : "1".equals(ro.asText());
     String mountpoint = node.path("mountpoint").isNull() ? "" : node.path("mountpoint").asText("");
-    return new BlockDevice(node.path("name").asText(), node.path("type").asText(), node.path("size").asLong(), readOnly, mountpoint, children);
+    return new BlockDevice(
+        node.path("name").asText(),
+        node.path("type").asText(),
+        node.path("size").asLong(),
+        readOnly,
+        mountpoint,
+        children);
   }
 
   /** Every device in the lsblk forest, parents before children. */
@@ -139,21 +187,38 @@ public final class HostObserver {
     }
     for (JsonNode node : read(out).path("signatures")) {
       String name = node.path("device").asText();
-      String path = devices.stream().filter(d -> d.equals(name) || d.endsWith("/" + name)).findFirst().orElse(name);
-      signatures.computeIfAbsent(path, p -> new ArrayList<>()).add(new Signature(node.path("type").asText(), node.path("offset").asText()));
+      String path =
+          devices.stream()
+              .filter(d -> d.equals(name) || d.endsWith("/" + name))
+              .findFirst()
+              .orElse(name);
+      signatures
+          .computeIfAbsent(path, p -> new ArrayList<>())
+          .add(new Signature(node.path("type").asText(), node.path("offset").asText()));
     }
     return signatures;
   }
 
   private List<DmDevice> listDmDevices() {
-    String out = runChecked(HostCommand.of("dmsetup", "info", "-c", "--noheadings", "--separator", ":", "-o", "name,uuid,open"));
+    String out =
+        runChecked(
+            HostCommand.of(
+                "dmsetup",
+                "info",
+                "-c",
+                "--noheadings",
+                "--separator",
+                ":",
+                "-o",
+                "name,uuid,open"));
     List<DmDevice> devices = new ArrayList<>();
     for (String line : out.lines().toList()) {
       String[] fields = line.strip().split(":");
       if (fields.length < 3) {
         continue; // "No devices found"
       }
-      // Names cannot contain ':' when LVM made them, but a foreign table's could: parse from the right.
+      // Names cannot contain ':' when LVM made them, but a foreign table's could: parse from the
+      // right.
       int open = Integer.parseInt(fields[fields.length - 1].strip());
       String uuid = fields[fields.length - 2];
       String name = String.join(":", Arrays.copyOf(fields, fields.length - 2));
@@ -174,7 +239,8 @@ public final class HostObserver {
     try {
       return JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("unreadable JSON from a host command: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "unreadable JSON from a host command: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -186,7 +252,12 @@ public final class HostObserver {
     List<PhysicalVolume> pvs = new ArrayList<>();
     for (JsonNode entry : read(json).path("report")) {
       for (JsonNode pv : entry.path("pv")) {
-        pvs.add(new PhysicalVolume(pv.path("pv_name").asText(), pv.path("vg_name").asText(), pv.path("pv_size").asLong(), pv.path("pv_free").asLong()));
+        pvs.add(
+            new PhysicalVolume(
+                pv.path("pv_name").asText(),
+                pv.path("vg_name").asText(),
+                pv.path("pv_size").asLong(),
+                pv.path("pv_free").asLong()));
       }
       for (JsonNode vg : entry.path("vg")) {
         groups.add(

@@ -92,7 +92,13 @@ public record HostState(
   }
 
   /** A block device from lsblk, with what sits on top of it (partitions, LVs, ...). */
-  public record BlockDevice(String path, String type, long sizeBytes, boolean readOnly, String mountpoint, List<BlockDevice> children) {
+  public record BlockDevice(
+      String path,
+      String type,
+      long sizeBytes,
+      boolean readOnly,
+      String mountpoint,
+      List<BlockDevice> children) {
     public BlockDevice {
       children = List.copyOf(children);
     }

@@ -14,7 +14,9 @@ public final class LvmNames {
     return volumeGroup + "/" + lv;
   }
 
-  /** device-mapper's name for an LV: dashes inside names are doubled, then VG and LV join with one. */
+  /**
+   * device-mapper's name for an LV: dashes inside names are doubled, then VG and LV join with one.
+   */
   public static String dmName(String volumeGroup, String lv) {
     return volumeGroup.replace("-", "--") + "-" + lv.replace("-", "--");
   }
@@ -26,8 +28,12 @@ public final class LvmNames {
   /** The content of the autoextend profile, exactly as the runbook writes it. */
   public static String profileContent(PoolSpec.Autoextend autoextend) {
     return "activation {\n"
-        + "\tthin_pool_autoextend_threshold=" + autoextend.thresholdPercent() + "\n"
-        + "\tthin_pool_autoextend_percent=" + autoextend.extendPercent() + "\n"
+        + "\tthin_pool_autoextend_threshold="
+        + autoextend.thresholdPercent()
+        + "\n"
+        + "\tthin_pool_autoextend_percent="
+        + autoextend.extendPercent()
+        + "\n"
         + "}\n";
   }
 }

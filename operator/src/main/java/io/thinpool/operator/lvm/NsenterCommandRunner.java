@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs commands on the node from the agent's privileged, hostPID container: {@code nsenter} into
- * PID 1's mount, UTS, IPC, network and PID namespaces, so the host's own lvm2, /etc/lvm, locks
- * and dmeventd are used. No shell is involved anywhere: the argv goes to execve as it is.
+ * PID 1's mount, UTS, IPC, network and PID namespaces, so the host's own lvm2, /etc/lvm, locks and
+ * dmeventd are used. No shell is involved anywhere: the argv goes to execve as it is.
  */
 public final class NsenterCommandRunner implements HostCommandRunner {
 
@@ -30,7 +30,8 @@ public final class NsenterCommandRunner implements HostCommandRunner {
             return thread;
           });
 
-  private static final List<String> NSENTER = List.of("nsenter", "-t", "1", "-m", "-u", "-i", "-n", "-p", "--");
+  private static final List<String> NSENTER =
+      List.of("nsenter", "-t", "1", "-m", "-u", "-i", "-n", "-p", "--");
 
   @Override
   public CommandResult run(HostCommand command) {
@@ -68,7 +69,8 @@ public final class NsenterCommandRunner implements HostCommandRunner {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new HostCommandException(command, FailureKind.FAILED, "interrupted while running `" + command.display() + "`", e);
+      throw new HostCommandException(
+          command, FailureKind.FAILED, "interrupted while running `" + command.display() + "`", e);
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     return new CommandResult(

@@ -6,7 +6,8 @@ import java.util.List;
  * What the planner decided: the ordered steps to run, or a refusal that says why nothing may be
  * done. Devices the plan leaves out and notes for the user come with either.
  */
-public record Plan(List<Step> steps, List<ExcludedDevice> excludedDevices, List<String> notes, Refusal refusal) {
+public record Plan(
+    List<Step> steps, List<ExcludedDevice> excludedDevices, List<String> notes, Refusal refusal) {
 
   public Plan {
     steps = List.copyOf(steps);
@@ -14,10 +15,15 @@ public record Plan(List<Step> steps, List<ExcludedDevice> excludedDevices, List<
     notes = List.copyOf(notes);
   }
 
-  /** A device from the spec that the plan does not use, and why (it names the device and what is on it). */
+  /**
+   * A device from the spec that the plan does not use, and why (it names the device and what is on
+   * it).
+   */
   public record ExcludedDevice(String device, String reason) {}
 
-  /** Why the planner refuses to act. Its reason is a stable, machine-readable word for conditions. */
+  /**
+   * Why the planner refuses to act. Its reason is a stable, machine-readable word for conditions.
+   */
   public record Refusal(Reason reason, String message) {}
 
   public enum Reason {

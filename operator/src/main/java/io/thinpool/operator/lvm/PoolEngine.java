@@ -50,7 +50,13 @@ public final class PoolEngine {
    * @param state the last observation (null when observing failed)
    * @param report the pool as last observed (null when observing failed)
    */
-  public record Outcome(Status status, Plan plan, List<Step> executed, HostState state, PoolReport report, HostCommandException failure) {
+  public record Outcome(
+      Status status,
+      Plan plan,
+      List<Step> executed,
+      HostState state,
+      PoolReport report,
+      HostCommandException failure) {
     public Outcome {
       executed = List.copyOf(executed);
     }
@@ -79,10 +85,12 @@ public final class PoolEngine {
         state = observer.observe(spec);
         plan = planner.apply(state);
         if (plan.isRefused()) {
-          return new Outcome(Status.REFUSED, plan, executed, state, PoolReport.of(spec, state), null);
+          return new Outcome(
+              Status.REFUSED, plan, executed, state, PoolReport.of(spec, state), null);
         }
         if (plan.steps().isEmpty()) {
-          return new Outcome(Status.CONVERGED, plan, executed, state, PoolReport.of(spec, state), null);
+          return new Outcome(
+              Status.CONVERGED, plan, executed, state, PoolReport.of(spec, state), null);
         }
         if (plan.steps().equals(previous)) {
           break;
@@ -99,7 +107,13 @@ public final class PoolEngine {
       return new Outcome(status, plan, executed, state, PoolReport.of(spec, state), null);
     } catch (HostCommandException e) {
       LOG.warn("pool {}/{}: {}", spec.volumeGroup(), spec.poolName(), e.getMessage());
-      return new Outcome(Status.FAILED, plan, executed, state, state == null ? null : PoolReport.of(spec, state), e);
+      return new Outcome(
+          Status.FAILED,
+          plan,
+          executed,
+          state,
+          state == null ? null : PoolReport.of(spec, state),
+          e);
     }
   }
 

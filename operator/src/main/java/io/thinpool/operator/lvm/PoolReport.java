@@ -10,7 +10,8 @@ import java.util.Optional;
  * What a user wants to know about one node's pool, read off an observation: sizes and usage,
  * monitoring, and whether dmeventd's autoextend can actually fire.
  *
- * @param extensionStepBytes what one autoextend adds: the pool's size times the extend percentage, in whole extents
+ * @param extensionStepBytes what one autoextend adds: the pool's size times the extend percentage,
+ *     in whole extents
  * @param autoextendPossible monitored, enabled by the profile, and the VG has room for one step
  * @param autoextendReason why autoextend can or cannot fire, in words a user can act on
  */
@@ -44,8 +45,13 @@ public record PoolReport(
   public static PoolReport of(PoolSpec spec, HostState state) {
     PoolSpec.Autoextend policy = spec.autoextend();
     Optional<VolumeGroup> vg = state.volumeGroup(spec.volumeGroup());
-    Optional<LogicalVolume> pool = vg.flatMap(g -> g.logicalVolume(spec.poolName())).filter(LogicalVolume::thinPool);
-    List<String> devices = state.physicalVolumes().stream().filter(pv -> pv.volumeGroup().equals(spec.volumeGroup())).map(PhysicalVolume::name).toList();
+    Optional<LogicalVolume> pool =
+        vg.flatMap(g -> g.logicalVolume(spec.poolName())).filter(LogicalVolume::thinPool);
+    List<String> devices =
+        state.physicalVolumes().stream()
+            .filter(pv -> pv.volumeGroup().equals(spec.volumeGroup()))
+            .map(PhysicalVolume::name)
+            .toList();
     long vgFree = vg.map(VolumeGroup::freeBytes).orElse(0L);
     long extent = vg.map(VolumeGroup::extentSizeBytes).orElse(1L);
     long poolSize = pool.map(LogicalVolume::sizeBytes).orElse(0L);
@@ -62,13 +68,35 @@ public record PoolReport(
     } else if (!attached) {
       reason = "profile " + policy.profile() + " is not attached to " + poolPath;
     } else if (policy.thresholdPercent() >= 100 || policy.extendPercent() == 0) {
-      reason = "autoextend is disabled by the profile (threshold " + policy.thresholdPercent() + "%, extend " + policy.extendPercent() + "%)";
+      reason =
+          "autoextend is disabled by the profile (threshold "
+              + policy.thresholdPercent()
+              + "%, extend "
+              + policy.extendPercent()
+              + "%)";
     } else if (vgFree < step) {
-      reason = "volume group " + spec.volumeGroup() + " has " + mib(vgFree) + " free, less than one extension of " + mib(step)
-          + " (" + policy.extendPercent() + "% of the pool): autoextend can never fire. Lower dataPercentOfVg + metadataPercentOfVg "
-          + "(the pool's spare metadata LV also takes metadataPercentOfVg) or add a device";
+      reason =
+          "volume group "
+              + spec.volumeGroup()
+              + " has "
+              + mib(vgFree)
+              + " free, less than one extension of "
+              + mib(step)
+              + " ("
+              + policy.extendPercent()
+              + "% of the pool): autoextend can never fire. Lower dataPercentOfVg + metadataPercentOfVg "
+              + "(the pool's spare metadata LV also takes metadataPercentOfVg) or add a device";
     } else {
-      reason = "autoextend can fire: " + mib(vgFree) + " free, " + (vgFree / step) + " extension(s) of " + mib(step) + " at " + policy.thresholdPercent() + "% data usage";
+      reason =
+          "autoextend can fire: "
+              + mib(vgFree)
+              + " free, room for "
+              + extensionsThatFit(poolSize, vgFree, policy.extendPercent(), extent)
+              + " extension(s), the first of "
+              + mib(step)
+              + ", at "
+              + policy.thresholdPercent()
+              + "% data usage";
     }
     boolean possible = reason.startsWith("autoextend can fire");
     return new PoolReport(
@@ -95,7 +123,24 @@ public record PoolReport(
 
   /** Whether the pool is larger than in an earlier report: an extension happened in between. */
   public boolean grewSince(PoolReport earlier) {
-    return earlier != null && earlier.poolExists() && poolExists && poolSizeBytes > earlier.poolSizeBytes();
+    return earlier != null
+        && earlier.poolExists()
+        && poolExists
+        && poolSizeBytes > earlier.poolSizeBytes();
+  }
+
+  /** Each extension adds a percentage of the pool as it is then, so the steps grow. */
+  private static int extensionsThatFit(long poolSize, long free, int percent, long extent) {
+    int count = 0;
+    long size = poolSize;
+    long step = divideRoundingUp(size * percent / 100, extent) * extent;
+    while (step > 0 && step <= free && count < 1000) {
+      free -= step;
+      size += step;
+      count++;
+      step = divideRoundingUp(size * percent / 100, extent) * extent;
+    }
+    return count;
   }
 
   private static long divideRoundingUp(long value, long divisor) {

@@ -48,7 +48,8 @@ public record PoolSpec(
 
   /** Block devices by kernel name or by a /dev/disk/by-* link; no "..", no shell characters. */
   private static final Pattern DEVICE_PATH =
-      Pattern.compile("/dev/(?:[A-Za-z0-9][A-Za-z0-9._-]*|disk/by-[a-z]+/[A-Za-z0-9:._+@-]+|mapper/[A-Za-z0-9._+-]+)");
+      Pattern.compile(
+          "/dev/(?:[A-Za-z0-9][A-Za-z0-9._-]*|disk/by-[a-z]+/[A-Za-z0-9:._+@-]+|mapper/[A-Za-z0-9._+-]+)");
 
   /**
    * The autoextend policy written to {@code /etc/lvm/profile/<profile>.profile}.
@@ -205,29 +206,60 @@ public record PoolSpec(
       errors.add("metadataPercentOfVg: must be between 1 and 99, got " + metadataPercentOfVg);
     }
     if (dataPercentOfVg + metadataPercentOfVg > 100) {
-      errors.add("dataPercentOfVg + metadataPercentOfVg: must not exceed 100, got " + (dataPercentOfVg + metadataPercentOfVg));
+      errors.add(
+          "dataPercentOfVg + metadataPercentOfVg: must not exceed 100, got "
+              + (dataPercentOfVg + metadataPercentOfVg));
     }
-    if (chunkSizeBytes < MIN_CHUNK_SIZE || chunkSizeBytes > MAX_CHUNK_SIZE || chunkSizeBytes % MIN_CHUNK_SIZE != 0) {
-      errors.add("chunkSize: must be a multiple of 64Ki between 64Ki and 1Gi, got " + chunkSizeBytes + " bytes");
+    if (chunkSizeBytes < MIN_CHUNK_SIZE
+        || chunkSizeBytes > MAX_CHUNK_SIZE
+        || chunkSizeBytes % MIN_CHUNK_SIZE != 0) {
+      errors.add(
+          "chunkSize: must be a multiple of 64Ki between 64Ki and 1Gi, got "
+              + chunkSizeBytes
+              + " bytes");
     }
     if (autoextend == null) {
       errors.add("autoextend: is required");
     } else {
       checkName(errors, "autoextend.profile", autoextend.profile());
       if (autoextend.thresholdPercent() < 50 || autoextend.thresholdPercent() > 100) {
-        errors.add("autoextend.thresholdPercent: must be between 50 and 100 (100 disables autoextend), got " + autoextend.thresholdPercent());
+        errors.add(
+            "autoextend.thresholdPercent: must be between 50 and 100 (100 disables autoextend), got "
+                + autoextend.thresholdPercent());
       }
       if (autoextend.extendPercent() < 0 || autoextend.extendPercent() > 100) {
-        errors.add("autoextend.extendPercent: must be between 0 and 100, got " + autoextend.extendPercent());
+        errors.add(
+            "autoextend.extendPercent: must be between 0 and 100, got "
+                + autoextend.extendPercent());
       }
     }
     return errors;
   }
 
   private static void checkName(List<String> errors, String field, String name) {
-    if (name == null || !LVM_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-      errors.add(field + ": '" + name + "' is not a valid LVM name (letters, digits, + _ . -, not starting with -)");
-    } else if (name.startsWith("snapshot") || name.startsWith("pvmove") || name.contains("_cdata") || name.contains("_cmeta") || name.contains("_corig") || name.contains("_mlog") || name.contains("_mimage") || name.contains("_pmspare") || name.contains("_rimage") || name.contains("_rmeta") || name.contains("_tdata") || name.contains("_tmeta") || name.contains("_vorigin") || name.contains("_vdata")) {
+    if (name == null
+        || !LVM_NAME.matcher(name).matches()
+        || name.equals(".")
+        || name.equals("..")) {
+      errors.add(
+          field
+              + ": '"
+              + name
+              + "' is not a valid LVM name (letters, digits, + _ . -, not starting with -)");
+    } else if (name.startsWith("snapshot")
+        || name.startsWith("pvmove")
+        || name.contains("_cdata")
+        || name.contains("_cmeta")
+        || name.contains("_corig")
+        || name.contains("_mlog")
+        || name.contains("_mimage")
+        || name.contains("_pmspare")
+        || name.contains("_rimage")
+        || name.contains("_rmeta")
+        || name.contains("_tdata")
+        || name.contains("_tmeta")
+        || name.contains("_vorigin")
+        || name.contains("_vdata")) {
       errors.add(field + ": '" + name + "' uses a name LVM reserves for its own volumes");
     }
   }

@@ -1,0 +1,128 @@
+package io.thinpool.operator.lvm;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs commands on a node that is reached through a unix socket rather than nsenter: the test VM
+ * and the local demo node (scripts/vm). One JSON line per request ({@code id}, {@code argv}, base64
+ * {@code stdin}, {@code timeoutSeconds}) and per reply ({@code id}, {@code exit}, {@code timedOut},
+ * base64 {@code stdout}/{@code stderr}); the far end runs argv without a shell and kills it on
+ * timeout.
+ */
+public final class SocketCommandRunner implements HostCommandRunner, AutoCloseable {
+
+  /** How much longer than a command's own timeout to wait for the far end to report it. */
+  private static final Duration GRACE = Duration.ofSeconds(30);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final SocketChannel channel;
+  private final BlockingQueue<JsonNode> replies = new LinkedBlockingQueue<>();
+  private final AtomicLong ids = new AtomicLong();
+
+  public SocketCommandRunner(Path socket) throws IOException {
+    channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+    channel.connect(UnixDomainSocketAddress.of(socket));
+    Thread reader = new Thread(this::readReplies, "node-socket-replies");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  @Override
+  public synchronized CommandResult run(HostCommand command) {
+    long id = ids.incrementAndGet();
+    ObjectNode request = JSON.createObjectNode();
+    request.put("id", id);
+    request.putPOJO("argv", command.argv());
+    request.put("stdin", Base64.getEncoder().encodeToString(command.stdin()));
+    request.put("timeoutSeconds", Math.max(1, command.timeout().toSeconds()));
+    long start = System.nanoTime();
+    try {
+      // Written on the channel itself: Channels' stream adapters would share one lock with the
+      // reader thread and block behind its pending read.
+      ByteBuffer line =
+          ByteBuffer.wrap(
+              (JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+      while (line.hasRemaining()) {
+        channel.write(line);
+      }
+      long waitMillis = command.timeout().plus(GRACE).toMillis();
+      while (true) {
+        JsonNode reply = replies.poll(waitMillis, TimeUnit.MILLISECONDS);
+        if (reply == null) {
+          throw new HostCommandException(
+              command,
+              FailureKind.TIMEOUT,
+              "the node behind the socket did not answer `" + command.display() + "`",
+              null);
+        }
+        if (reply.path("id").asLong() == id) {
+          return new CommandResult(
+              reply.path("exit").asInt(),
+              decode(reply.path("stdout").asText()),
+              decode(reply.path("stderr").asText()),
+              reply.path("timedOut").asBoolean(),
+              Duration.ofNanos(System.nanoTime() - start));
+        }
+      }
+    } catch (IOException e) {
+      throw new HostCommandException(
+          command, FailureKind.FAILED, "lost the node socket: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HostCommandException(
+          command, FailureKind.FAILED, "interrupted while running `" + command.display() + "`", e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+
+  private void readReplies() {
+    ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    try {
+      while (channel.read(buffer) >= 0) {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+          byte b = buffer.get();
+          if (b == '\n') {
+            replies.add(JSON.readTree(line.toByteArray()));
+            line.reset();
+          } else {
+            line.write(b);
+          }
+        }
+        buffer.clear();
+      }
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("unreadable reply from the node socket", e);
+    } catch (IOException e) {
+      // closed: callers waiting for a reply time out with a clear message
+    }
+  }
+
+  private static String decode(String base64) {
+    return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,452 @@
+package io.thinpool.operator.lvm;
+
+import static io.thinpool.operator.lvm.States.linear;
+import static io.thinpool.operator.lvm.States.node;
+import static io.thinpool.operator.lvm.States.pool;
+import static io.thinpool.operator.lvm.States.runbookPool;
+import static io.thinpool.operator.lvm.States.thin;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.thinpool.operator.lvm.HostState.BlockDevice;
+import io.thinpool.operator.lvm.HostState.LogicalVolume;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PoolPlannerTest {
+
+  private static final PoolSpec RUNBOOK = PoolSpec.runbook("/dev/sdb");
+  private static final String PROFILE = LvmNames.profileContent(PoolSpec.Autoextend.RUNBOOK);
+
+  private static List<String> lines(Plan plan) {
+    return plan.steps().stream().map(step -> String.join(" ", step.argv())).toList();
+  }
+
+  @Test
+  void whenTheDiskIsBlankThenThePlanIsTheRunbookWithTheOwnerTag() {
+    Plan plan = PoolPlanner.plan(RUNBOOK, node().disk("/dev/sdb").build());
+
+    assertThat(plan.isRefused()).isFalse();
+    assertThat(lines(plan))
+        .containsExactly(
+            "pvcreate /dev/sdb",
+            "vgcreate --addtag thinpool.io/managed docker /dev/sdb",
+            "lvcreate --wipesignatures y --yes -n thinpool docker -l 90%VG",
+            "lvcreate --wipesignatures y --yes -n thinpoolmeta docker -l 5%VG",
+            "lvconvert -y --zero n -c 512K --thinpool docker/thinpool --poolmetadata docker/thinpoolmeta",
+            "mkdir -p -- /etc/lvm/profile",
+            "dd of=/etc/lvm/profile/docker-thinpool.profile.tmp conv=fsync status=none",
+            "mv -f -- /etc/lvm/profile/docker-thinpool.profile.tmp /etc/lvm/profile/docker-thinpool.profile",
+            "lvchange --metadataprofile docker-thinpool docker/thinpool");
+    assertThat(plan.steps().get(6).stdin())
+        .isEqualTo(
+            "activation {\n\tthin_pool_autoextend_threshold=80\n\tthin_pool_autoextend_percent=20\n}\n");
+    assertThat(plan.steps()).allSatisfy(step -> assertThat(step.why()).isNotBlank());
+  }
+
+  @Test
+  void whenEveryFieldDiffersFromTheRunbookThenTheCommandsCarryThem() {
+    PoolSpec custom =
+        new PoolSpec(
+            List.of("/dev/sdc"),
+            "vg-data",
+            "pool0",
+            "pool0meta",
+            60,
+            2,
+            64 * 1024,
+            true,
+            false,
+            new PoolSpec.Autoextend("tp-70", 70, 10),
+            false);
+
+    Plan plan = PoolPlanner.plan(custom, node().disk("/dev/sdc").build());
+
+    assertThat(lines(plan))
+        .contains(
+            "vgcreate --addtag thinpool.io/managed vg-data /dev/sdc",
+            "lvcreate --wipesignatures n --yes -n pool0 vg-data -l 60%VG",
+            "lvcreate --wipesignatures n --yes -n pool0meta vg-data -l 2%VG",
+            "lvconvert -y --zero y -c 64K --thinpool vg-data/pool0 --poolmetadata vg-data/pool0meta",
+            "lvchange --metadataprofile tp-70 vg-data/pool0");
+    assertThat(plan.steps().get(6).stdin()).contains("threshold=70").contains("percent=10");
+  }
+
+  @Test
+  void whenThePoolIsCompleteThenNothingIsPlanned() {
+    assertThat(PoolPlanner.plan(RUNBOOK, runbookPool("/dev/sdb").build()).isEmpty()).isTrue();
+  }
+
+  @Test
+  void whenASequenceStoppedPartWayThenThePlanIsExactlyTheRest() {
+    Plan fresh = PoolPlanner.plan(RUNBOOK, node().disk("/dev/sdb").build());
+    List<String> all = lines(fresh);
+
+    assertThat(lines(PoolPlanner.plan(RUNBOOK, node().disk("/dev/sdb").pv("/dev/sdb", "").build())))
+        .isEqualTo(all.subList(1, 9));
+    assertThat(
+            lines(
+                PoolPlanner.plan(
+                    RUNBOOK, node().pv("/dev/sdb", "docker").vg("docker", true, 511, 511).build())))
+        .isEqualTo(all.subList(2, 9));
+    assertThat(
+            lines(
+                PoolPlanner.plan(
+                    RUNBOOK,
+                    node()
+                        .pv("/dev/sdb", "docker")
+                        .vg("docker", true, 511, 52, linear("thinpool", 459))
+                        .build())))
+        .isEqualTo(all.subList(3, 9));
+    assertThat(
+            lines(
+                PoolPlanner.plan(
+                    RUNBOOK,
+                    node()
+                        .pv("/dev/sdb", "docker")
+                        .vg(
+                            "docker",
+                            true,
+                            511,
+                            27,
+                            linear("thinpool", 459),
+                            linear("thinpoolmeta", 25))
+                        .build())))
+        .isEqualTo(all.subList(4, 9));
+    assertThat(
+            lines(
+                PoolPlanner.plan(
+                    RUNBOOK,
+                    node()
+                        .pv("/dev/sdb", "docker")
+                        .vg("docker", true, 511, 2, pool("thinpool", 459, "", true))
+                        .build())))
+        .isEqualTo(all.subList(5, 9));
+    assertThat(
+            lines(
+                PoolPlanner.plan(
+                    RUNBOOK,
+                    node()
+                        .pv("/dev/sdb", "docker")
+                        .vg("docker", true, 511, 2, pool("thinpool", 459, "", true))
+                        .runbookProfile()
+                        .build())))
+        .isEqualTo(all.subList(8, 9));
+  }
+
+  @Test
+  void whenThePoolIsNotMonitoredThenMonitoringIsTurnedOn() {
+    HostState state =
+        node()
+            .pv("/dev/sdb", "docker")
+            .vg("docker", true, 511, 2, pool("thinpool", 459, "docker-thinpool", false))
+            .runbookProfile()
+            .build();
+
+    assertThat(lines(PoolPlanner.plan(RUNBOOK, state)))
+        .containsExactly("lvchange --monitor y docker/thinpool");
+  }
+
+  @Test
+  void whenTheProfileFileDriftedThenItIsRewrittenButNotReattached() {
+    HostState state =
+        runbookPool("/dev/sdb")
+            .profile("docker-thinpool", "activation { thin_pool_autoextend_threshold=100 }\n")
+            .build();
+
+    assertThat(lines(PoolPlanner.plan(RUNBOOK, state)))
+        .extracting(line -> line.split(" ")[0])
+        .containsExactly("mkdir", "dd", "mv");
+  }
+
+  @Test
+  void whenADeviceCarriesASignatureThenItIsExcludedNamingDeviceAndSignature() {
+    Plan plan =
+        PoolPlanner.plan(RUNBOOK, node().disk("/dev/sdb").signature("/dev/sdb", "xfs").build());
+
+    assertThat(plan.refusal().reason()).isEqualTo(Plan.Reason.NO_USABLE_DEVICE);
+    assertThat(plan.refusal().message())
+        .contains("/dev/sdb")
+        .contains("xfs")
+        .contains("destroyExistingData");
+    assertThat(plan.excludedDevices())
+        .singleElement()
+        .satisfies(e -> assertThat(e.device()).isEqualTo("/dev/sdb"));
+    assertThat(plan.steps()).isEmpty();
+  }
+
+  @Test
+  void whenDestroyingDataIsAllowedThenSignaturesAndForeignPvsAreWipedFirst() {
+    PoolSpec forced =
+        PoolSpec.runbook("/dev/sdb", "/dev/sdc").toBuilder().destroyExistingData(true).build();
+    HostState state =
+        node()
+            .disk("/dev/sdb")
+            .signature("/dev/sdb", "dos")
+            .disk("/dev/sdc")
+            .pv("/dev/sdc", "old")
+            .vg("old", false, 100, 100)
+            .build();
+
+    assertThat(lines(PoolPlanner.plan(forced, state)))
+        .startsWith(
+            "wipefs --all -- /dev/sdb",
+            "pvcreate /dev/sdb",
+            "wipefs --all -- /dev/sdc",
+            "pvcreate /dev/sdc",
+            "vgcreate --addtag thinpool.io/managed docker /dev/sdb /dev/sdc");
+  }
+
+  @Test
+  void whenADeviceIsMountedOrHeldThenItIsExcludedEvenWhenDestroyingDataIsAllowed() {
+    PoolSpec forced =
+        PoolSpec.runbook("/dev/sdb", "/dev/sdc", "/dev/sdd").toBuilder()
+            .destroyExistingData(true)
+            .build();
+    BlockDevice mounted =
+        new BlockDevice("/dev/sdb", "disk", States.DISK, false, "/var/lib/docker", List.of());
+    BlockDevice crypt =
+        new BlockDevice("/dev/mapper/secret", "crypt", States.DISK, false, "", List.of());
+    BlockDevice mountedPart =
+        new BlockDevice("/dev/sdd1", "part", States.DISK, false, "/boot", List.of());
+
+    Plan plan =
+        PoolPlanner.plan(
+            forced,
+            node().device(mounted).disk("/dev/sdc", crypt).disk("/dev/sdd", mountedPart).build());
+
+    assertThat(plan.refusal().reason()).isEqualTo(Plan.Reason.NO_USABLE_DEVICE);
+    assertThat(plan.excludedDevices())
+        .extracting(Plan.ExcludedDevice::reason)
+        .containsExactly(
+            "/dev/sdb is mounted at /var/lib/docker",
+            "/dev/sdc is in use by /dev/mapper/secret",
+            "/dev/sdd is in use by /dev/sdd1 mounted at /boot");
+  }
+
+  @Test
+  void whenSomeDevicesAreUnusableThenTheOthersAreUsedAndTheRestReported() {
+    PoolSpec spec = PoolSpec.runbook("/dev/sdb", "/dev/sdc", "/dev/sdx");
+    HostState state =
+        node()
+            .disk("/dev/sdb")
+            .disk("/dev/sdc")
+            .pv("/dev/sdc", "theirs")
+            .vg("theirs", false, 10, 10)
+            .build();
+
+    Plan plan = PoolPlanner.plan(spec, state);
+
+    assertThat(lines(plan))
+        .startsWith("pvcreate /dev/sdb", "vgcreate --addtag thinpool.io/managed docker /dev/sdb");
+    assertThat(plan.excludedDevices())
+        .extracting(Plan.ExcludedDevice::reason)
+        .containsExactly(
+            "/dev/sdc holds existing data (it is a physical volume of volume group theirs, which thinpool-operator does not own); set destroyExistingData to wipe it",
+            "/dev/sdx does not exist on this node");
+  }
+
+  @Test
+  void whenDevicesAreNamedByIdThenCommandsUseTheKernelName() {
+    PoolSpec spec = PoolSpec.runbook("/dev/disk/by-id/wwn-0x5000c500a1b2c3d4");
+    HostState state =
+        node().link("/dev/disk/by-id/wwn-0x5000c500a1b2c3d4", "/dev/sdb").disk("/dev/sdb").build();
+
+    assertThat(lines(PoolPlanner.plan(spec, state)))
+        .startsWith("pvcreate /dev/sdb", "vgcreate --addtag thinpool.io/managed docker /dev/sdb");
+  }
+
+  @Test
+  void whenAVgOfThatNameIsNotOursThenThePlanRefusesAndSaysHowToHandItOver() {
+    Plan plan =
+        PoolPlanner.plan(
+            RUNBOOK,
+            node()
+                .pv("/dev/sdb", "docker")
+                .vg("docker", false, 511, 2, pool("thinpool", 459, "", true))
+                .build());
+
+    assertThat(plan.refusal().reason()).isEqualTo(Plan.Reason.FOREIGN_VOLUME_GROUP);
+    assertThat(plan.refusal().message()).contains("vgchange --addtag thinpool.io/managed docker");
+    assertThat(plan.steps()).isEmpty();
+  }
+
+  @Test
+  void whenADeviceIsAddedThenItJoinsTheVgAndThePoolGrowsOnTheNextRound() {
+    PoolSpec two = PoolSpec.runbook("/dev/sdb", "/dev/sdc");
+
+    Plan join = PoolPlanner.plan(two, runbookPool("/dev/sdb").disk("/dev/sdc").build());
+    assertThat(lines(join)).containsExactly("pvcreate /dev/sdc", "vgextend docker /dev/sdc");
+
+    HostState joined =
+        node()
+            .pv("/dev/sdb", "docker")
+            .pv("/dev/sdc", "docker")
+            .vg("docker", true, 1022, 513, pool("thinpool", 459, "docker-thinpool", true))
+            .runbookProfile()
+            .build();
+    assertThat(lines(PoolPlanner.plan(two, joined)))
+        .containsExactly("lvextend -l 919 docker/thinpool");
+  }
+
+  @Test
+  void whenThePoolIsLargerThanItsShareThenItIsNotShrunk() {
+    HostState extended =
+        node()
+            .pv("/dev/sdb", "docker")
+            .vg("docker", true, 511, 2, pool("thinpool", 480, "docker-thinpool", true))
+            .runbookProfile()
+            .build();
+
+    assertThat(PoolPlanner.plan(RUNBOOK, extended).isEmpty()).isTrue();
+  }
+
+  @Test
+  void whenZeroingOrActivationDifferThenTheyAreChangedInPlaceAndChunkSizeOnlyReported() {
+    LogicalVolume inactive =
+        new LogicalVolume(
+            "thinpool",
+            "twi---t---",
+            459 * States.EXTENT,
+            "",
+            null,
+            null,
+            0,
+            "docker-thinpool",
+            false,
+            "thin-pool",
+            64 * 1024,
+            false,
+            "");
+    HostState state =
+        node()
+            .pv("/dev/sdb", "docker")
+            .vg("docker", true, 511, 2, inactive)
+            .runbookProfile()
+            .build();
+
+    Plan plan = PoolPlanner.plan(RUNBOOK.toBuilder().zeroing(true).build(), state);
+
+    assertThat(lines(plan))
+        .containsExactly(
+            "lvchange --activate y docker/thinpool",
+            "lvchange --zero y docker/thinpool",
+            "lvchange --monitor y docker/thinpool");
+    assertThat(plan.notes())
+        .singleElement()
+        .asString()
+        .contains("chunk size")
+        .contains("cannot change");
+  }
+
+  @Test
+  void whenTheSpecIsInvalidThenNothingIsPlannedAndEveryErrorIsListed() {
+    PoolSpec bad = RUNBOOK.toBuilder().devices("/dev/sdb; rm -rf /").sizes(96, 5).build();
+
+    Plan plan = PoolPlanner.plan(bad, node().disk("/dev/sdb").build());
+
+    assertThat(plan.refusal().reason()).isEqualTo(Plan.Reason.INVALID_SPEC);
+    assertThat(plan.refusal().message())
+        .contains("/dev/sdb; rm -rf /")
+        .contains("must not exceed 100");
+  }
+
+  @Test
+  void whenDeviceMapperLeftoversHoldTheDiskThenTheyAreRemovedTopDownBeforeTheRebuild() {
+    BlockDevice tdata =
+        new BlockDevice(
+            "/dev/mapper/docker-thinpool_tdata",
+            "dm",
+            States.DISK,
+            false,
+            "",
+            List.of(
+                new BlockDevice(
+                    "/dev/mapper/docker-thinpool", "dm", States.DISK, false, "", List.of())));
+    HostState state =
+        node()
+            .disk("/dev/sdb", tdata)
+            .dm("docker-thinpool_tdata", 1)
+            .dm("docker-thinpool_tmeta", 1)
+            .dm("docker-thinpool", 0)
+            .build();
+
+    assertThat(lines(PoolPlanner.plan(RUNBOOK, state)))
+        .startsWith(
+            "dmsetup remove docker-thinpool",
+            "dmsetup remove docker-thinpool_tmeta",
+            "dmsetup remove docker-thinpool_tdata",
+            "pvcreate /dev/sdb");
+  }
+
+  @Test
+  void whenALeftoverIsStillOpenThenNothingIsRemoved() {
+    HostState state =
+        node().disk("/dev/sdb").dm("docker-thinpool", 1).dm("docker-thinpool_tdata", 1).build();
+
+    Plan plan = PoolPlanner.plan(RUNBOOK, state);
+
+    assertThat(plan.refusal().reason()).isEqualTo(Plan.Reason.DEVICE_IN_USE);
+    assertThat(plan.refusal().message()).contains("docker-thinpool").contains("still open");
+  }
+
+  @Test
+  void whenTearingDownWithThinVolumesThenItRefusesUnlessForced() {
+    HostState state =
+        node()
+            .pv("/dev/sdb", "docker")
+            .vg(
+                "docker",
+                true,
+                511,
+                2,
+                pool("thinpool", 459, "docker-thinpool", true),
+                thin("images", "thinpool"))
+            .runbookProfile()
+            .build();
+
+    Plan refused = PoolPlanner.planTeardown(RUNBOOK, state, false);
+    assertThat(refused.refusal().reason()).isEqualTo(Plan.Reason.VOLUMES_EXIST);
+    assertThat(refused.refusal().message()).contains("images");
+
+    assertThat(lines(PoolPlanner.planTeardown(RUNBOOK, state, true)))
+        .containsExactly(
+            "vgremove --force --yes docker",
+            "pvremove --yes /dev/sdb",
+            "rm -f -- /etc/lvm/profile/docker-thinpool.profile");
+  }
+
+  @Test
+  void whenTearingDownAfterAnInterruptedTeardownThenOnlyTheRestIsDone() {
+    HostState vgGone = node().pv("/dev/sdb", "").runbookProfile().build();
+
+    assertThat(lines(PoolPlanner.planTeardown(RUNBOOK, vgGone, false)))
+        .containsExactly(
+            "pvremove --yes /dev/sdb", "rm -f -- /etc/lvm/profile/docker-thinpool.profile");
+    assertThat(PoolPlanner.planTeardown(RUNBOOK, node().disk("/dev/sdb").build(), false).steps())
+        .isEmpty();
+  }
+
+  @Test
+  void whenTearingDownAForeignVgOrAProfileOthersUseThenThoseAreLeftAlone() {
+    assertThat(
+            PoolPlanner.planTeardown(RUNBOOK, node().vg("docker", false, 10, 10).build(), true)
+                .refusal()
+                .reason())
+        .isEqualTo(Plan.Reason.FOREIGN_VOLUME_GROUP);
+
+    HostState shared =
+        runbookPool("/dev/sdb")
+            .pv("/dev/sdc", "other")
+            .vg("other", true, 100, 10, pool("pool2", 50, "docker-thinpool", true))
+            .build();
+    assertThat(lines(PoolPlanner.planTeardown(RUNBOOK, shared, false)))
+        .containsExactly("vgremove --force --yes docker", "pvremove --yes /dev/sdb");
+  }
+
+  @Test
+  void thePlannerNeverBuildsAShellCommand() {
+    Plan plan = PoolPlanner.plan(RUNBOOK, node().disk("/dev/sdb").build());
+
+    assertThat(plan.steps()).extracting(Step::program).doesNotContain("sh", "bash", "/bin/sh");
+  }
+}

@@ -1,0 +1,92 @@
+package io.thinpool.operator.lvm;
+
+import static io.thinpool.operator.lvm.States.node;
+import static io.thinpool.operator.lvm.States.pool;
+import static io.thinpool.operator.lvm.States.runbookPool;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PoolReportTest {
+
+  private static final PoolSpec RUNBOOK = PoolSpec.runbook("/dev/sdb");
+
+  @Test
+  void whenTheVgHasLessFreeThanOneExtensionThenAutoextendCannotFireAndTheReasonSaysWhy() {
+    PoolReport report = PoolReport.of(RUNBOOK, runbookPool("/dev/sdb").build());
+
+    assertThat(report.monitored()).isTrue();
+    assertThat(report.vgFreeBytes()).isEqualTo(8 * States.MIB);
+    assertThat(report.extensionStepBytes())
+        .isEqualTo(92 * States.EXTENT); // 20% of 459 extents, rounded up
+    assertThat(report.autoextendPossible()).isFalse();
+    assertThat(report.autoextendReason())
+        .contains("8 MiB free")
+        .contains("can never fire")
+        .contains("dataPercentOfVg");
+  }
+
+  @Test
+  void whenTheVgHasRoomThenAutoextendCanFireAndTheReportCountsTheSteps() {
+    HostState state =
+        node()
+            .pv("/dev/sdb", "docker")
+            .vg("docker", true, 511, 250, pool("thinpool", 250, "docker-thinpool", true))
+            .runbookProfile()
+            .build();
+
+    PoolReport report = PoolReport.of(RUNBOOK, state);
+
+    assertThat(report.autoextendPossible()).isTrue();
+    assertThat(report.autoextendReason()).contains("room for 3 extension(s)");
+  }
+
+  @Test
+  void whenNotMonitoredOrDisabledOrDetachedThenAutoextendCannotFire() {
+    HostState unmonitored =
+        node()
+            .pv("/dev/sdb", "docker")
+            .vg("docker", true, 511, 250, pool("thinpool", 250, "docker-thinpool", false))
+            .build();
+    HostState detached =
+        node()
+            .pv("/dev/sdb", "docker")
+            .vg("docker", true, 511, 250, pool("thinpool", 250, "", true))
+            .build();
+    HostState roomy =
+        node()
+            .pv("/dev/sdb", "docker")
+            .vg("docker", true, 511, 250, pool("thinpool", 250, "docker-thinpool", true))
+            .build();
+
+    assertThat(PoolReport.of(RUNBOOK, unmonitored).autoextendReason()).contains("not monitoring");
+    assertThat(PoolReport.of(RUNBOOK, detached).autoextendReason()).contains("not attached");
+    PoolSpec disabled =
+        RUNBOOK.toBuilder().autoextend(new PoolSpec.Autoextend("docker-thinpool", 100, 20)).build();
+    assertThat(PoolReport.of(disabled, roomy).autoextendReason()).contains("disabled");
+    assertThat(PoolReport.of(RUNBOOK, node().build()).autoextendReason())
+        .contains("does not exist");
+  }
+
+  @Test
+  void aLargerPoolThanBeforeMeansAnExtensionHappened() {
+    PoolReport before =
+        PoolReport.of(
+            RUNBOOK,
+            node()
+                .pv("/dev/sdb", "docker")
+                .vg("docker", true, 511, 250, pool("thinpool", 250, "docker-thinpool", true))
+                .build());
+    PoolReport after =
+        PoolReport.of(
+            RUNBOOK,
+            node()
+                .pv("/dev/sdb", "docker")
+                .vg("docker", true, 511, 200, pool("thinpool", 300, "docker-thinpool", true))
+                .build());
+
+    assertThat(after.grewSince(before)).isTrue();
+    assertThat(before.grewSince(after)).isFalse();
+    assertThat(after.grewSince(null)).isFalse();
+  }
+}

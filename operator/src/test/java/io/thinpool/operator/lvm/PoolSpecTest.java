@@ -1,0 +1,102 @@
+package io.thinpool.operator.lvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PoolSpecTest {
+
+  private static final PoolSpec RUNBOOK = PoolSpec.runbook("/dev/sdb");
+
+  @Test
+  void theRunbookDefaultsAreValid() {
+    assertThat(RUNBOOK.validationErrors()).isEmpty();
+    assertThat(RUNBOOK.volumeGroup()).isEqualTo("docker");
+    assertThat(RUNBOOK.chunkSizeBytes()).isEqualTo(512 * 1024);
+    assertThat(RUNBOOK.autoextend()).isEqualTo(new PoolSpec.Autoextend("docker-thinpool", 80, 20));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/dev/sdb",
+        "/dev/nvme0n1",
+        "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4",
+        "/dev/disk/by-path/pci-0000:00:1f.2-ata-1",
+        "/dev/mapper/mpatha",
+        "/dev/xvdf"
+      })
+  void devicePathsUnderDevAreAccepted(String device) {
+    assertThat(RUNBOOK.toBuilder().devices(device).build().validationErrors()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/dev/sdb; rm -rf /",
+        "/dev/sdb$(reboot)",
+        "sdb",
+        "/dev/../etc/passwd",
+        "/tmp/disk.img",
+        "/dev/sd b",
+        "/dev/disk/by-id/../../sda",
+        "/dev/-sdb",
+        "/dev/sdb\n"
+      })
+  void devicePathsThatAreNotPlainDeviceNamesAreRejected(String device) {
+    assertThat(RUNBOOK.toBuilder().devices(device).build().validationErrors())
+        .singleElement()
+        .asString()
+        .startsWith("devices:");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"-docker", "docker vg", "docker/x", "..", "snapshot1", "pool_tdata", "a;b", ""})
+  void namesLvmWouldRejectOrReservesAreRejected(String name) {
+    assertThat(RUNBOOK.toBuilder().volumeGroup(name).build().validationErrors())
+        .singleElement()
+        .asString()
+        .startsWith("volumeGroup:");
+  }
+
+  @Test
+  void sizesMustLeaveTheSumAtMostOneHundredAndChunkSizeMustBeA64KiMultiple() {
+    assertThat(RUNBOOK.toBuilder().sizes(96, 5).build().validationErrors())
+        .containsExactly("dataPercentOfVg + metadataPercentOfVg: must not exceed 100, got 101");
+    assertThat(RUNBOOK.toBuilder().chunkSizeBytes(96 * 1024).build().validationErrors())
+        .singleElement()
+        .asString()
+        .startsWith("chunkSize:");
+    assertThat(RUNBOOK.toBuilder().chunkSizeBytes(32 * 1024).build().validationErrors())
+        .singleElement()
+        .asString()
+        .startsWith("chunkSize:");
+    assertThat(RUNBOOK.toBuilder().chunkSizeBytes(1024L * 1024 * 1024).build().validationErrors())
+        .isEmpty();
+  }
+
+  @Test
+  void thePoolAndItsMetadataNeedDifferentNamesAndTheProfileAValidOne() {
+    assertThat(RUNBOOK.toBuilder().metadataName("thinpool").build().validationErrors())
+        .containsExactly("metadataName: must differ from poolName");
+    assertThat(
+            RUNBOOK.toBuilder()
+                .autoextend(new PoolSpec.Autoextend("../evil", 80, 20))
+                .build()
+                .validationErrors())
+        .singleElement()
+        .asString()
+        .startsWith("autoextend.profile:");
+    assertThat(
+            RUNBOOK.toBuilder()
+                .autoextend(new PoolSpec.Autoextend("p", 40, 20))
+                .build()
+                .validationErrors())
+        .singleElement()
+        .asString()
+        .startsWith("autoextend.thresholdPercent:");
+  }
+}

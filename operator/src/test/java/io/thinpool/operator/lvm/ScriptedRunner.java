@@ -1,0 +1,44 @@
+package io.thinpool.operator.lvm;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A hand-written fake node: answers commands by the start of their command line, records the calls.
+ */
+final class ScriptedRunner implements HostCommandRunner {
+
+  private final Map<String, CommandResult> answers = new LinkedHashMap<>();
+  final List<HostCommand> calls = new ArrayList<>();
+
+  ScriptedRunner answer(String commandLinePrefix, String stdout) {
+    answers.put(commandLinePrefix, new CommandResult(0, stdout, "", false, Duration.ZERO));
+    return this;
+  }
+
+  ScriptedRunner fail(String commandLinePrefix, int exitCode, String stderr) {
+    answers.put(commandLinePrefix, new CommandResult(exitCode, "", stderr, false, Duration.ZERO));
+    return this;
+  }
+
+  @Override
+  public CommandResult run(HostCommand command) {
+    calls.add(command);
+    // The answer registered last wins, so a test can override one of a shared set.
+    List<Map.Entry<String, CommandResult>> newestFirst = new ArrayList<>(answers.entrySet());
+    Collections.reverse(newestFirst);
+    return newestFirst.stream()
+        .filter(answer -> command.display().startsWith(answer.getKey()))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("unexpected command: " + command.display()));
+  }
+
+  List<String> programs() {
+    return calls.stream().map(HostCommand::program).toList();
+  }
+}

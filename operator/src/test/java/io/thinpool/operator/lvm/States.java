@@ -1,0 +1,124 @@
+package io.thinpool.operator.lvm;
+
+import io.thinpool.operator.lvm.HostState.BlockDevice;
+import io.thinpool.operator.lvm.HostState.DmDevice;
+import io.thinpool.operator.lvm.HostState.LogicalVolume;
+import io.thinpool.operator.lvm.HostState.PhysicalVolume;
+import io.thinpool.operator.lvm.HostState.Signature;
+import io.thinpool.operator.lvm.HostState.VolumeGroup;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds host observations for planner tests, in the shapes the real observer produces. */
+final class States {
+
+  static final long MIB = 1024 * 1024;
+  static final long EXTENT = 4 * MIB;
+  static final long DISK = 2048 * MIB;
+
+  private final List<VolumeGroup> groups = new ArrayList<>();
+  private final List<PhysicalVolume> pvs = new ArrayList<>();
+  private final Map<String, String> resolved = new HashMap<>();
+  private final List<BlockDevice> devices = new ArrayList<>();
+  private final Map<String, List<Signature>> signatures = new HashMap<>();
+  private final List<DmDevice> dm = new ArrayList<>();
+  private final Map<String, String> profiles = new HashMap<>();
+
+  static States node() {
+    return new States();
+  }
+
+  States disk(String path, BlockDevice... children) {
+    devices.add(new BlockDevice(path, "disk", DISK, false, "", List.of(children)));
+    return this;
+  }
+
+  States device(BlockDevice device) {
+    devices.add(device);
+    return this;
+  }
+
+  States signature(String path, String type) {
+    signatures.computeIfAbsent(path, p -> new ArrayList<>()).add(new Signature(type, "0x0"));
+    return this;
+  }
+
+  States pv(String path, String vg) {
+    pvs.add(new PhysicalVolume(path, vg, DISK, 0));
+    return this;
+  }
+
+  States vg(String name, boolean ours, long extents, long freeExtents, LogicalVolume... lvs) {
+    groups.add(
+        new VolumeGroup(
+            name,
+            extents * EXTENT,
+            freeExtents * EXTENT,
+            EXTENT,
+            extents,
+            freeExtents,
+            ours ? List.of(LvmNames.OWNER_TAG) : List.of(),
+            List.of(lvs)));
+    return this;
+  }
+
+  States link(String link, String path) {
+    resolved.put(link, path);
+    return this;
+  }
+
+  States dm(String name, int openCount) {
+    dm.add(new DmDevice(name, "", openCount));
+    return this;
+  }
+
+  States profile(String name, String content) {
+    profiles.put(name, content);
+    return this;
+  }
+
+  States runbookProfile() {
+    return profile("docker-thinpool", LvmNames.profileContent(PoolSpec.Autoextend.RUNBOOK));
+  }
+
+  HostState build() {
+    return new HostState(groups, pvs, resolved, devices, signatures, dm, profiles);
+  }
+
+  static LogicalVolume linear(String name, long extents) {
+    return new LogicalVolume(
+        name, "-wi-a-----", extents * EXTENT, "", null, null, 0, "", true, "linear", 0, false, "");
+  }
+
+  static LogicalVolume pool(String name, long extents, String profile, boolean monitored) {
+    return new LogicalVolume(
+        name,
+        "twi-a-t---",
+        extents * EXTENT,
+        "",
+        1.0,
+        10.0,
+        25 * EXTENT,
+        profile,
+        true,
+        "thin-pool",
+        512 * 1024,
+        false,
+        monitored ? "monitored" : "not monitored");
+  }
+
+  static LogicalVolume thin(String name, String pool) {
+    return new LogicalVolume(
+        name, "Vwi-a-tz--", 64 * MIB, pool, 5.0, null, 0, "", true, "thin", 0, false, "");
+  }
+
+  /** The runbook's converged pool on one 2 GiB disk. */
+  static States runbookPool(String device) {
+    return node()
+        .pv(device, "docker")
+        .vg("docker", true, 511, 2, pool("thinpool", 459, "docker-thinpool", true))
+        .runbookProfile();
+  }
+}

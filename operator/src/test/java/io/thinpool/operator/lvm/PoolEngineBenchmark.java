@@ -1,0 +1,108 @@
+package io.thinpool.operator.lvm;
+
+import static io.thinpool.operator.testvm.TestVm.disk;
+
+import io.thinpool.operator.testvm.TestVm;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Prints, from one run in the test VM: the engine's first reconcile to a ready pool against the
+ * runbook's raw commands run back to back, and what a steady-state reconcile costs. A benchmark,
+ * not a test: it asserts nothing. Run it with scripts/bench-engine.sh.
+ */
+public final class PoolEngineBenchmark {
+
+  private static final int STEADY_RUNS = 10;
+
+  private PoolEngineBenchmark() {}
+
+  public static void main(String[] args) {
+    long bootStart = System.nanoTime();
+    try (TestVm vm = TestVm.boot()) {
+      Duration boot = since(bootStart);
+      vm.reset();
+      PoolSpec spec = PoolSpec.runbook(disk(1));
+
+      long rawStart = System.nanoTime();
+      for (HostCommand command : runbook()) {
+        CommandResult result = vm.run(command);
+        if (!result.succeeded()) {
+          throw new IllegalStateException(
+              "runbook step failed: " + command.display() + ": " + result.stderr());
+        }
+      }
+      Duration raw = since(rawStart);
+
+      vm.reset();
+      RecordingRunner first = new RecordingRunner(vm);
+      long engineStart = System.nanoTime();
+      PoolEngine.Outcome built = new PoolEngine(first).reconcile(spec);
+      Duration engine = since(engineStart);
+
+      List<Long> steadyMillis = new ArrayList<>();
+      RecordingRunner steady = null;
+      for (int i = 0; i < STEADY_RUNS; i++) {
+        steady = new RecordingRunner(vm);
+        long start = System.nanoTime();
+        new PoolEngine(steady).reconcile(spec);
+        steadyMillis.add(since(start).toMillis());
+      }
+      Collections.sort(steadyMillis);
+
+      System.out.printf("VM boot (qemu TCG, to command channel ready): %d ms%n", boot.toMillis());
+      System.out.printf(
+          "raw runbook, %d commands back to back:         %d ms%n",
+          runbook().size(), raw.toMillis());
+      System.out.printf(
+          "engine first reconcile to a ready pool:       %d ms (%s, %d commands of which %d changes, %d LVM invocations)%n",
+          engine.toMillis(),
+          built.status(),
+          first.commands().size(),
+          first.mutations(),
+          first.lvmInvocations());
+      System.out.printf(
+          "steady-state reconcile (median of %d):         %d ms, %d LVM invocation(s), %d command(s) in all, %d change(s)%n",
+          STEADY_RUNS,
+          steadyMillis.get(STEADY_RUNS / 2),
+          steady.lvmInvocations(),
+          steady.commands().size(),
+          steady.mutations());
+      System.out.println(
+          "steady-state commands: "
+              + steady.commands().stream().map(HostCommand::program).toList());
+    }
+  }
+
+  /** The origin document's sequence, as an operator would type it. */
+  private static List<HostCommand> runbook() {
+    return List.of(
+        HostCommand.of("pvcreate", disk(1)),
+        HostCommand.of("vgcreate", "docker", disk(1)),
+        HostCommand.of(
+            "lvcreate", "--wipesignatures", "y", "-n", "thinpool", "docker", "-l", "90%VG"),
+        HostCommand.of(
+            "lvcreate", "--wipesignatures", "y", "-n", "thinpoolmeta", "docker", "-l", "5%VG"),
+        HostCommand.of(
+            "lvconvert",
+            "-y",
+            "--zero",
+            "n",
+            "-c",
+            "512K",
+            "--thinpool",
+            "docker/thinpool",
+            "--poolmetadata",
+            "docker/thinpoolmeta"),
+        HostCommand.of("dd", "of=/etc/lvm/profile/docker-thinpool.profile", "status=none")
+            .withStdin(LvmNames.profileContent(PoolSpec.Autoextend.RUNBOOK)),
+        HostCommand.of("lvchange", "--metadataprofile", "docker-thinpool", "docker/thinpool"),
+        HostCommand.of("lvs", "-o+seg_monitor"));
+  }
+
+  private static Duration since(long start) {
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+}

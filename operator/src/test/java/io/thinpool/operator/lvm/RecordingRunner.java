@@ -1,0 +1,78 @@
+package io.thinpool.operator.lvm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Wraps a runner, records every command, and can simulate a crash: once {@code crashAfter} mutating
+ * commands have run, the next one is not run and the "agent dies" (an exception).
+ */
+final class RecordingRunner implements HostCommandRunner {
+
+  static final Set<String> LVM_PROGRAMS =
+      Set.of(
+          "lvm",
+          "pvcreate",
+          "vgcreate",
+          "vgextend",
+          "lvcreate",
+          "lvconvert",
+          "lvchange",
+          "lvextend",
+          "vgremove",
+          "pvremove",
+          "lvs",
+          "vgs",
+          "pvs");
+  private static final Set<String> READ_ONLY =
+      Set.of("lvm", "lsblk", "wipefs --no-act", "dmsetup info", "cat", "realpath");
+
+  private final HostCommandRunner delegate;
+  private final int crashAfter;
+  private final List<HostCommand> commands = new ArrayList<>();
+  private int mutations;
+
+  RecordingRunner(HostCommandRunner delegate) {
+    this(delegate, Integer.MAX_VALUE);
+  }
+
+  RecordingRunner(HostCommandRunner delegate, int crashAfter) {
+    this.delegate = delegate;
+    this.crashAfter = crashAfter;
+  }
+
+  @Override
+  public CommandResult run(HostCommand command) {
+    if (!readOnly(command)) {
+      if (mutations == crashAfter) {
+        throw new HostCommandException(
+            command,
+            FailureKind.FAILED,
+            "simulated crash before `" + command.display() + "`",
+            null);
+      }
+      mutations++;
+    }
+    commands.add(command);
+    return delegate.run(command);
+  }
+
+  static boolean readOnly(HostCommand command) {
+    String line = command.display();
+    return READ_ONLY.stream()
+        .anyMatch(prefix -> line.equals(prefix) || line.startsWith(prefix + " "));
+  }
+
+  List<HostCommand> commands() {
+    return commands;
+  }
+
+  long lvmInvocations() {
+    return commands.stream().filter(c -> LVM_PROGRAMS.contains(c.program())).count();
+  }
+
+  long mutations() {
+    return commands.stream().filter(c -> !readOnly(c)).count();
+  }
+}

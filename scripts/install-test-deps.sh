@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing thinpool-operator needs on a Debian 12 machine (as root):
+# the JDK and Maven, and for the real-kernel tests qemu, busybox, lvm2 (its binaries run inside
+# the test VM; this host's kernel need not have device-mapper) and the tools the tests use.
+# Skips apt entirely when everything is already there.
+set -euo pipefail
+
+packages=(openjdk-17-jdk-headless maven
+          qemu-system-x86 busybox-static cpio kmod xz-utils zstd
+          lvm2 dmeventd thin-provisioning-tools python3
+          util-linux fdisk e2fsprogs)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# prepare.sh resolves Debian's current kernel package by name: the package lists must exist.
+if ! apt-cache show linux-image-amd64 >/dev/null 2>&1; then
+  apt-get update -qq
+fi

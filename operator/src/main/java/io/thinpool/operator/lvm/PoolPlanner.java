@@ -140,32 +140,10 @@ public final class PoolPlanner {
       }
     } else {
       if (pool.isEmpty()) {
-        steps.add(
-            Step.of(
-                "create the pool's data LV (" + spec.dataPercentOfVg() + "% of the VG)",
-                "lvcreate",
-                "--wipesignatures",
-                yesNo(spec.wipeSignatures()),
-                "--yes",
-                "-n",
-                spec.poolName(),
-                spec.volumeGroup(),
-                "-l",
-                spec.dataPercentOfVg() + "%VG"));
+        steps.add(createLv(spec, spec.poolName(), spec.dataPercentOfVg(), "data"));
       }
       if (vg.flatMap(g -> g.logicalVolume(spec.metadataName())).isEmpty()) {
-        steps.add(
-            Step.of(
-                "create the pool's metadata LV (" + spec.metadataPercentOfVg() + "% of the VG)",
-                "lvcreate",
-                "--wipesignatures",
-                yesNo(spec.wipeSignatures()),
-                "--yes",
-                "-n",
-                spec.metadataName(),
-                spec.volumeGroup(),
-                "-l",
-                spec.metadataPercentOfVg() + "%VG"));
+        steps.add(createLv(spec, spec.metadataName(), spec.metadataPercentOfVg(), "metadata"));
       }
       steps.add(
           Step.of(
@@ -495,6 +473,21 @@ public final class PoolPlanner {
         + " "
         + name
         + "`; otherwise choose another volumeGroup";
+  }
+
+  /** One of the two plain LVs lvconvert turns into a pool, sized as a share of the VG. */
+  private static Step createLv(PoolSpec spec, String name, int percentOfVg, String role) {
+    return Step.of(
+        "create the pool's " + role + " LV (" + percentOfVg + "% of the VG)",
+        "lvcreate",
+        "--wipesignatures",
+        yesNo(spec.wipeSignatures()),
+        "--yes",
+        "-n",
+        name,
+        spec.volumeGroup(),
+        "-l",
+        percentOfVg + "%VG");
   }
 
   private static String yesNo(boolean value) {

@@ -267,30 +267,8 @@ class PoolEngineIT {
         "--table",
         "0 409600 linear " + disk(1) + " 18432");
     // By major:minor: without udev in the guest there are no /dev/mapper nodes to name them by.
-    String tmeta =
-        vm.must(
-                "dmsetup",
-                "info",
-                "-c",
-                "--noheadings",
-                "-o",
-                "major,minor",
-                "--separator",
-                ":",
-                "docker-thinpool_tmeta")
-            .strip();
-    String tdata =
-        vm.must(
-                "dmsetup",
-                "info",
-                "-c",
-                "--noheadings",
-                "-o",
-                "major,minor",
-                "--separator",
-                ":",
-                "docker-thinpool_tdata")
-            .strip();
+    String tmeta = majorMinor(vm, "docker-thinpool_tmeta");
+    String tdata = majorMinor(vm, "docker-thinpool_tdata");
     vm.must(
         "dmsetup",
         "create",
@@ -306,6 +284,20 @@ class PoolEngineIT {
         .extracting(s -> s.argv().get(2))
         .containsExactly("docker-thinpool", "docker-thinpool_tmeta", "docker-thinpool_tdata");
     assertThat(outcome.report().monitored()).isTrue();
+  }
+
+  private static String majorMinor(TestVm vm, String dmName) {
+    return vm.must(
+            "dmsetup",
+            "info",
+            "-c",
+            "--noheadings",
+            "-o",
+            "major,minor",
+            "--separator",
+            ":",
+            dmName)
+        .strip();
   }
 
   /** The parts of a report that must not depend on how the pool got built. */

@@ -2,6 +2,7 @@ package io.thinpool.operator.lvm;
 
 import static io.thinpool.operator.lvm.States.linear;
 import static io.thinpool.operator.lvm.States.node;
+import static io.thinpool.operator.lvm.States.ourVg;
 import static io.thinpool.operator.lvm.States.pool;
 import static io.thinpool.operator.lvm.States.runbookPool;
 import static io.thinpool.operator.lvm.States.thin;
@@ -83,19 +84,8 @@ class PoolPlannerTest {
 
     assertThat(lines(PoolPlanner.plan(RUNBOOK, node().disk("/dev/sdb").pv("/dev/sdb", "").build())))
         .isEqualTo(all.subList(1, 9));
-    assertThat(
-            lines(
-                PoolPlanner.plan(
-                    RUNBOOK, node().pv("/dev/sdb", "docker").vg("docker", true, 511, 511).build())))
-        .isEqualTo(all.subList(2, 9));
-    assertThat(
-            lines(
-                PoolPlanner.plan(
-                    RUNBOOK,
-                    node()
-                        .pv("/dev/sdb", "docker")
-                        .vg("docker", true, 511, 52, linear("thinpool", 459))
-                        .build())))
+    assertThat(lines(PoolPlanner.plan(RUNBOOK, ourVg(511).build()))).isEqualTo(all.subList(2, 9));
+    assertThat(lines(PoolPlanner.plan(RUNBOOK, ourVg(52, linear("thinpool", 459)).build())))
         .isEqualTo(all.subList(3, 9));
     assertThat(
             lines(
@@ -112,35 +102,19 @@ class PoolPlannerTest {
                             linear("thinpoolmeta", 25))
                         .build())))
         .isEqualTo(all.subList(4, 9));
-    assertThat(
-            lines(
-                PoolPlanner.plan(
-                    RUNBOOK,
-                    node()
-                        .pv("/dev/sdb", "docker")
-                        .vg("docker", true, 511, 2, pool("thinpool", 459, "", true))
-                        .build())))
+    assertThat(lines(PoolPlanner.plan(RUNBOOK, ourVg(2, pool("thinpool", 459, "", true)).build())))
         .isEqualTo(all.subList(5, 9));
     assertThat(
             lines(
                 PoolPlanner.plan(
-                    RUNBOOK,
-                    node()
-                        .pv("/dev/sdb", "docker")
-                        .vg("docker", true, 511, 2, pool("thinpool", 459, "", true))
-                        .runbookProfile()
-                        .build())))
+                    RUNBOOK, ourVg(2, pool("thinpool", 459, "", true)).runbookProfile().build())))
         .isEqualTo(all.subList(8, 9));
   }
 
   @Test
   void whenThePoolIsNotMonitoredThenMonitoringIsTurnedOn() {
     HostState state =
-        node()
-            .pv("/dev/sdb", "docker")
-            .vg("docker", true, 511, 2, pool("thinpool", 459, "docker-thinpool", false))
-            .runbookProfile()
-            .build();
+        ourVg(2, pool("thinpool", 459, "docker-thinpool", false)).runbookProfile().build();
 
     assertThat(lines(PoolPlanner.plan(RUNBOOK, state)))
         .containsExactly("lvchange --monitor y docker/thinpool");
@@ -291,11 +265,7 @@ class PoolPlannerTest {
   @Test
   void whenThePoolIsLargerThanItsShareThenItIsNotShrunk() {
     HostState extended =
-        node()
-            .pv("/dev/sdb", "docker")
-            .vg("docker", true, 511, 2, pool("thinpool", 480, "docker-thinpool", true))
-            .runbookProfile()
-            .build();
+        ourVg(2, pool("thinpool", 480, "docker-thinpool", true)).runbookProfile().build();
 
     assertThat(PoolPlanner.plan(RUNBOOK, extended).isEmpty()).isTrue();
   }
@@ -317,12 +287,7 @@ class PoolPlannerTest {
             64 * 1024,
             false,
             "");
-    HostState state =
-        node()
-            .pv("/dev/sdb", "docker")
-            .vg("docker", true, 511, 2, inactive)
-            .runbookProfile()
-            .build();
+    HostState state = ourVg(2, inactive).runbookProfile().build();
 
     Plan plan = PoolPlanner.plan(RUNBOOK.toBuilder().zeroing(true).build(), state);
 

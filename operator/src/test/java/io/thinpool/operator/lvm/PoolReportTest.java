@@ -29,11 +29,7 @@ class PoolReportTest {
   @Test
   void whenTheVgHasRoomThenAutoextendCanFireAndTheReportCountsTheSteps() {
     HostState state =
-        node()
-            .pv("/dev/sdb", "docker")
-            .vg("docker", true, 511, 250, pool("thinpool", 250, "docker-thinpool", true))
-            .runbookProfile()
-            .build();
+        States.ourVg(250, pool("thinpool", 250, "docker-thinpool", true)).runbookProfile().build();
 
     PoolReport report = PoolReport.of(RUNBOOK, state);
 
@@ -44,20 +40,9 @@ class PoolReportTest {
   @Test
   void whenNotMonitoredOrDisabledOrDetachedThenAutoextendCannotFire() {
     HostState unmonitored =
-        node()
-            .pv("/dev/sdb", "docker")
-            .vg("docker", true, 511, 250, pool("thinpool", 250, "docker-thinpool", false))
-            .build();
-    HostState detached =
-        node()
-            .pv("/dev/sdb", "docker")
-            .vg("docker", true, 511, 250, pool("thinpool", 250, "", true))
-            .build();
-    HostState roomy =
-        node()
-            .pv("/dev/sdb", "docker")
-            .vg("docker", true, 511, 250, pool("thinpool", 250, "docker-thinpool", true))
-            .build();
+        States.ourVg(250, pool("thinpool", 250, "docker-thinpool", false)).build();
+    HostState detached = States.ourVg(250, pool("thinpool", 250, "", true)).build();
+    HostState roomy = States.ourVg(250, pool("thinpool", 250, "docker-thinpool", true)).build();
 
     assertThat(PoolReport.of(RUNBOOK, unmonitored).autoextendReason()).contains("not monitoring");
     assertThat(PoolReport.of(RUNBOOK, detached).autoextendReason()).contains("not attached");
@@ -72,18 +57,10 @@ class PoolReportTest {
   void aLargerPoolThanBeforeMeansAnExtensionHappened() {
     PoolReport before =
         PoolReport.of(
-            RUNBOOK,
-            node()
-                .pv("/dev/sdb", "docker")
-                .vg("docker", true, 511, 250, pool("thinpool", 250, "docker-thinpool", true))
-                .build());
+            RUNBOOK, States.ourVg(250, pool("thinpool", 250, "docker-thinpool", true)).build());
     PoolReport after =
         PoolReport.of(
-            RUNBOOK,
-            node()
-                .pv("/dev/sdb", "docker")
-                .vg("docker", true, 511, 200, pool("thinpool", 300, "docker-thinpool", true))
-                .build());
+            RUNBOOK, States.ourVg(200, pool("thinpool", 300, "docker-thinpool", true)).build());
 
     assertThat(after.grewSince(before)).isTrue();
     assertThat(before.grewSince(after)).isFalse();

@@ -114,6 +114,11 @@ final class States {
         name, "Vwi-a-tz--", 64 * MIB, pool, 5.0, null, 0, "", true, "thin", 0, false, "");
   }
 
+  /** The runbook's VG on /dev/sdb (511 extents), ours, with the given LVs. */
+  static States ourVg(long freeExtents, LogicalVolume... lvs) {
+    return node().pv("/dev/sdb", "docker").vg("docker", true, 511, freeExtents, lvs);
+  }
+
   /** The runbook's converged pool on one 2 GiB disk. */
   static States runbookPool(String device) {
     return node()

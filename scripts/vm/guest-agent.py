@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 
 def run(request):
@@ -35,11 +36,15 @@ def main(port_path):
     while True:
         chunk = port.read(65536)
         if not chunk:
-            continue  # the host end is not connected yet
+            time.sleep(0.1)  # the host end is not connected: do not spin on the one vCPU
+            continue
         buffer += chunk
         while b"\n" in buffer:
             line, buffer = buffer.split(b"\n", 1)
-            request = json.loads(line)
+            try:
+                request = json.loads(line)
+            except ValueError:
+                continue  # the tail of a line sent before this port was open: the host resends
             result = run(request)
             reply = {
                 "id": request["id"],

@@ -10,6 +10,7 @@ import io.thinpool.operator.lvm.SocketCommandRunner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,10 +84,12 @@ public final class Main {
             .destroyExistingData(destroy)
             .build();
 
-    HostCommandRunner runner =
-        options.containsKey("--node-socket")
-            ? new SocketCommandRunner(Path.of(options.get("--node-socket")))
-            : new NsenterCommandRunner();
+    HostCommandRunner runner = new NsenterCommandRunner();
+    if (options.containsKey("--node-socket")) {
+      SocketCommandRunner node = new SocketCommandRunner(Path.of(options.get("--node-socket")));
+      node.awaitReady(Duration.ofSeconds(60));
+      runner = node;
+    }
     PoolEngine engine = new PoolEngine(runner);
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     Object result;

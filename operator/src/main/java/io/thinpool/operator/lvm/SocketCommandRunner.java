@@ -48,41 +48,23 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
 
   @Override
   public synchronized CommandResult run(HostCommand command) {
-    long id = ids.incrementAndGet();
-    ObjectNode request = JSON.createObjectNode();
-    request.put("id", id);
-    request.putPOJO("argv", command.argv());
-    request.put("stdin", Base64.getEncoder().encodeToString(command.stdin()));
-    request.put("timeoutSeconds", Math.max(1, command.timeout().toSeconds()));
     long start = System.nanoTime();
     try {
-      // Written on the channel itself: Channels' stream adapters would share one lock with the
-      // reader thread and block behind its pending read.
-      ByteBuffer line =
-          ByteBuffer.wrap(
-              (JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
-      while (line.hasRemaining()) {
-        channel.write(line);
+      long id = send(command);
+      JsonNode reply = await(id, command.timeout().plus(GRACE));
+      if (reply == null) {
+        throw new HostCommandException(
+            command,
+            FailureKind.TIMEOUT,
+            "the node behind the socket did not answer `" + command.display() + "`",
+            null);
       }
-      long waitMillis = command.timeout().plus(GRACE).toMillis();
-      while (true) {
-        JsonNode reply = replies.poll(waitMillis, TimeUnit.MILLISECONDS);
-        if (reply == null) {
-          throw new HostCommandException(
-              command,
-              FailureKind.TIMEOUT,
-              "the node behind the socket did not answer `" + command.display() + "`",
-              null);
-        }
-        if (reply.path("id").asLong() == id) {
-          return new CommandResult(
-              reply.path("exit").asInt(),
-              decode(reply.path("stdout").asText()),
-              decode(reply.path("stderr").asText()),
-              reply.path("timedOut").asBoolean(),
-              Duration.ofNanos(System.nanoTime() - start));
-        }
-      }
+      return new CommandResult(
+          reply.path("exit").asInt(),
+          decode(reply.path("stdout").asText()),
+          decode(reply.path("stderr").asText()),
+          reply.path("timedOut").asBoolean(),
+          Duration.ofNanos(System.nanoTime() - start));
     } catch (IOException e) {
       throw new HostCommandException(
           command, FailureKind.FAILED, "lost the node socket: " + e.getMessage(), e);
@@ -91,6 +73,58 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
       throw new HostCommandException(
           command, FailureKind.FAILED, "interrupted while running `" + command.display() + "`", e);
     }
+  }
+
+  /**
+   * Waits until the far end answers. What is written before the guest has opened its port is lost,
+   * so a no-op is sent again every second until one comes back.
+   */
+  public synchronized void awaitReady(Duration within) {
+    HostCommand probe = HostCommand.of("true");
+    long deadline = System.nanoTime() + within.toNanos();
+    try {
+      while (await(send(probe), Duration.ofSeconds(1)) == null) {
+        if (System.nanoTime() > deadline) {
+          throw new HostCommandException(
+              probe, FailureKind.TIMEOUT, "the node behind the socket never answered", null);
+        }
+      }
+    } catch (IOException e) {
+      throw new HostCommandException(
+          probe, FailureKind.FAILED, "lost the node socket: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HostCommandException(probe, FailureKind.FAILED, "interrupted", e);
+    }
+  }
+
+  private long send(HostCommand command) throws IOException {
+    long id = ids.incrementAndGet();
+    ObjectNode request = JSON.createObjectNode();
+    request.put("id", id);
+    request.putPOJO("argv", command.argv());
+    request.put("stdin", Base64.getEncoder().encodeToString(command.stdin()));
+    request.put("timeoutSeconds", Math.max(1, command.timeout().toSeconds()));
+    // Written on the channel itself: Channels' stream adapters would share one lock with the
+    // reader thread and block behind its pending read.
+    ByteBuffer line =
+        ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+    while (line.hasRemaining()) {
+      channel.write(line);
+    }
+    return id;
+  }
+
+  /** The reply to request {@code id}, or null when none came in time; stale replies are dropped. */
+  private JsonNode await(long id, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    for (long left = within.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+      JsonNode reply = replies.poll(left, TimeUnit.NANOSECONDS);
+      if (reply == null || reply.path("id").asLong() == id) {
+        return reply;
+      }
+    }
+    return null;
   }
 
   @Override

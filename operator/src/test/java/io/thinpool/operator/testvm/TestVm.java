@@ -88,7 +88,9 @@ public final class TestVm implements HostCommandRunner, AutoCloseable {
         }
         Thread.sleep(200);
       }
-      return new TestVm(state, qemu, new SocketCommandRunner(state.resolve("cmd.sock")));
+      SocketCommandRunner node = new SocketCommandRunner(state.resolve("cmd.sock"));
+      node.awaitReady(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      return new TestVm(state, qemu, node);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -32,6 +32,7 @@ def run(request):
 
 def main(port_path):
     port = open(port_path, "r+b", buffering=0)
+    print("thinpool-vm: ready", flush=True)  # on the console: what the host waits for
     buffer = b""
     while True:
         chunk = port.read(65536)

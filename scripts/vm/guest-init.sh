@@ -1,5 +1,6 @@
 #!/bin/sh
 # Stage 2 of the test VM, run as PID 1 from the host's own /bin/sh inside the tmpfs overlay.
+# /tmp is left as the overlay has it: the host's /tmp (where a CI clone may live) must stay visible.
 # Makes the guest look like a node without udev: device-mapper modules, LVM told not to wait for
 # udev, dmeventd running for pool monitoring, then the command agent on the virtio-serial port.
 set -u
@@ -8,7 +9,6 @@ arg() { sed -n "s/.*tp\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t tmpfs tmpfs /run
-mount -t tmpfs tmpfs /tmp
 mkdir -p /dev/pts /dev/shm /run/lock
 mount -t devpts devpts /dev/pts
 
@@ -36,5 +36,5 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
   [ -n "$port" ] && [ -e "$port" ] && break
   sleep 0.5
 done
-echo "thinpool-vm: ready, kernel $kver, command port $port"
+echo "thinpool-vm: kernel $kver, command port $port"
 exec /usr/bin/python3 -u "$(arg agent)" "$port"

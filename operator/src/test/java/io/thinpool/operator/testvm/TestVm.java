@@ -2,6 +2,7 @@ package io.thinpool.operator.testvm;
 
 import io.thinpool.operator.lvm.CommandResult;
 import io.thinpool.operator.lvm.HostCommand;
+import io.thinpool.operator.lvm.HostCommandException;
 import io.thinpool.operator.lvm.HostCommandRunner;
 import io.thinpool.operator.lvm.SocketCommandRunner;
 import java.io.IOException;
@@ -89,7 +90,17 @@ public final class TestVm implements HostCommandRunner, AutoCloseable {
         Thread.sleep(200);
       }
       SocketCommandRunner node = new SocketCommandRunner(state.resolve("cmd.sock"));
-      node.awaitReady(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      try {
+        node.awaitReady(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      } catch (HostCommandException e) {
+        qemu.destroyForcibly();
+        throw new IllegalStateException(
+            "the test VM booted but its command agent does not answer: "
+                + e.getMessage()
+                + "\n--- console ---\n"
+                + tail(console),
+            e);
+      }
       return new TestVm(state, qemu, node);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

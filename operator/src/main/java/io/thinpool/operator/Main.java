@@ -25,7 +25,7 @@ public final class Main {
 
   static final String USAGE =
       """
-      usage: thinpool-operator engine (reconcile | teardown | observe) [options]
+      usage: thinpool-operator engine (reconcile | teardown | observe | recover) [options]
         --device PATH             a device for the volume group (repeatable, required)
         --volume-group NAME       default docker
         --pool NAME               default thinpool
@@ -35,6 +35,8 @@ public final class Main {
         --extend-percent N        autoextend step % (default 20)
         --destroy-existing-data   wipe devices that carry signatures or foreign PVs
         --force                   teardown: also remove volumes that may hold data
+        --confirm-data-loss       recover: required; the pool and its thin volumes are dropped
+                                  from the VG's metadata (a backup stays in /etc/lvm/backup)
         --node-socket PATH        run commands on the node behind this socket instead of nsenter
       """;
 
@@ -54,10 +56,12 @@ public final class Main {
     Map<String, String> options = new LinkedHashMap<>();
     boolean destroy = false;
     boolean force = false;
+    boolean confirmDataLoss = false;
     for (int i = 2; i < args.length; i++) {
       switch (args[i]) {
         case "--destroy-existing-data" -> destroy = true;
         case "--force" -> force = true;
+        case "--confirm-data-loss" -> confirmDataLoss = true;
         case "--device" -> devices.add(value(args, ++i));
         default -> {
           if (!args[i].startsWith("--")) {
@@ -96,9 +100,17 @@ public final class Main {
     int exit = 0;
     switch (action) {
       case "observe" -> result = engine.observe(spec);
-      case "reconcile", "teardown" -> {
+      case "reconcile", "teardown", "recover" -> {
+        if (action.equals("recover") && !confirmDataLoss) {
+          err.println("recover drops the pool and everything in it: add --confirm-data-loss");
+          return 2;
+        }
         PoolEngine.Outcome outcome =
-            action.equals("reconcile") ? engine.reconcile(spec) : engine.teardown(spec, force);
+            switch (action) {
+              case "reconcile" -> engine.reconcile(spec);
+              case "teardown" -> engine.teardown(spec, force);
+              default -> engine.recoverPool(spec);
+            };
         Map<String, Object> printed = new LinkedHashMap<>();
         printed.put("status", outcome.status());
         printed.put("executed", outcome.executed().stream().map(Object::toString).toList());

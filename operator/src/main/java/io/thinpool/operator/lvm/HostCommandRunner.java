@@ -13,4 +13,17 @@ public interface HostCommandRunner {
    * @throws HostCommandException when the command could not be started or was interrupted
    */
   CommandResult run(HostCommand command);
+
+  /**
+   * Runs the command and returns its standard output.
+   *
+   * @throws HostCommandException when it fails, with the failure classified
+   */
+  default String runChecked(HostCommand command) {
+    CommandResult result = run(command);
+    if (!result.succeeded()) {
+      throw HostCommandException.failed(command, result);
+    }
+    return result.stdout();
+  }
 }

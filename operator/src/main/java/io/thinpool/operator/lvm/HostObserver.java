@@ -68,7 +68,7 @@ public final class HostObserver {
   }
 
   public HostState observe(PoolSpec spec) {
-    LvmReport report = parseFullReport(runChecked(HostCommand.of(FULLREPORT)));
+    LvmReport report = parseFullReport(runner.runChecked(HostCommand.of(FULLREPORT)));
     Optional<VolumeGroup> vg =
         report.volumeGroups.stream().filter(g -> g.name().equals(spec.volumeGroup())).findFirst();
 
@@ -122,7 +122,7 @@ public final class HostObserver {
   private Map<String, String> resolve(List<String> devices) {
     List<String> argv = new ArrayList<>(List.of("realpath", "-m", "--"));
     argv.addAll(devices);
-    List<String> lines = runChecked(HostCommand.of(argv)).lines().toList();
+    List<String> lines = runner.runChecked(HostCommand.of(argv)).lines().toList();
     Map<String, String> resolved = new LinkedHashMap<>();
     for (int i = 0; i < devices.size() && i < lines.size(); i++) {
       if (!devices.get(i).equals(lines.get(i))) {
@@ -134,7 +134,7 @@ public final class HostObserver {
 
   private List<BlockDevice> listBlockDevices() {
     String out =
-        runChecked(
+        runner.runChecked(
             HostCommand.of(
                 "lsblk",
                 "--json",
@@ -180,7 +180,7 @@ public final class HostObserver {
   private Map<String, List<Signature>> probeSignatures(List<String> devices) {
     List<String> argv = new ArrayList<>(List.of("wipefs", "--no-act", "--json", "--"));
     argv.addAll(devices);
-    String out = runChecked(HostCommand.of(argv));
+    String out = runner.runChecked(HostCommand.of(argv));
     Map<String, List<Signature>> signatures = new HashMap<>();
     if (out.isBlank()) {
       return signatures;
@@ -201,7 +201,7 @@ public final class HostObserver {
 
   private List<DmDevice> listDmDevices() {
     String out =
-        runChecked(
+        runner.runChecked(
             HostCommand.of(
                 "dmsetup",
                 "info",
@@ -225,14 +225,6 @@ public final class HostObserver {
       devices.add(new DmDevice(name, uuid, open));
     }
     return devices;
-  }
-
-  private String runChecked(HostCommand command) {
-    CommandResult result = runner.run(command);
-    if (!result.succeeded()) {
-      throw HostCommandException.failed(command, result);
-    }
-    return result.stdout();
   }
 
   private static JsonNode read(String json) {

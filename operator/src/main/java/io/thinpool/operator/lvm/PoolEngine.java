@@ -1,8 +1,10 @@
 package io.thinpool.operator.lvm;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +72,115 @@ public final class PoolEngine {
     return converge(spec, state -> PoolPlanner.planTeardown(spec, state, forceRemoveVolumes));
   }
 
+  /**
+   * The runbook's last resort for a pool that cannot be removed normally (e.g. its metadata is
+   * damaged): back up the VG's metadata, restore it without the pool and its thin volumes, remove
+   * their device-mapper tables, then rebuild the pool. Everything in the pool is lost; the backup
+   * of the metadata as it was stays in /etc/lvm/backup. Only for a VG we own, and only when asked.
+   */
+  public Outcome recoverPool(PoolSpec spec) {
+    HostState state = observer.observe(spec);
+    Optional<HostState.VolumeGroup> vg = state.volumeGroup(spec.volumeGroup());
+    if (vg.isEmpty() || !vg.get().ownedByUs()) {
+      String why =
+          vg.isEmpty()
+              ? "volume group "
+                  + spec.volumeGroup()
+                  + " does not exist: there is no pool to recover"
+              : "volume group "
+                  + spec.volumeGroup()
+                  + " is not tagged "
+                  + LvmNames.OWNER_TAG
+                  + ": never restored";
+      Plan refused = Plan.refused(Plan.Reason.FOREIGN_VOLUME_GROUP, why, List.of());
+      return new Outcome(
+          Status.REFUSED, refused, List.of(), state, PoolReport.of(spec, state), null);
+    }
+    String backup =
+        "/etc/lvm/backup/"
+            + spec.volumeGroup()
+            + ".thinpool-recovery."
+            + Instant.now().getEpochSecond();
+    String edited = backup + ".without-" + spec.poolName();
+    List<Step> executed = new ArrayList<>();
+    try {
+      LOG.warn(
+          "recovering pool {}/{}: its data will be lost; metadata backup at {}",
+          spec.volumeGroup(),
+          spec.poolName(),
+          backup);
+      runStep(Step.of("LVM's backup directory", "mkdir", "-p", "--", "/etc/lvm/backup"), executed);
+      runStep(
+          Step.of(
+              "keep the volume group's metadata as it is now",
+              "vgcfgbackup",
+              "-f",
+              backup,
+              spec.volumeGroup()),
+          executed);
+      String metadata = runner.runChecked(HostCommand.of("cat", "--", backup));
+      List<String> dropped = LvmMetadataText.poolVolumes(metadata, spec.poolName());
+      runStep(
+          new Step(
+              List.of("dd", "of=" + edited, "conv=fsync", "status=none"),
+              LvmMetadataText.withoutLogicalVolumes(metadata, dropped),
+              "the metadata without " + String.join(", ", dropped)),
+          executed);
+      for (String lv : dropped) {
+        // Best effort: a stuck pool may refuse; the restore and dmsetup below handle what stays
+        // active.
+        runner.run(
+            HostCommand.of("lvchange", "--activate", "n", LvmNames.lvPath(spec.volumeGroup(), lv)));
+      }
+      runStep(
+          Step.of(
+              "restore the metadata without the pool",
+              "vgcfgrestore",
+              "--force",
+              "--yes",
+              "-f",
+              edited,
+              spec.volumeGroup()),
+          executed);
+      List<String> tables = new ArrayList<>();
+      for (String lv : dropped) {
+        tables.add(LvmNames.dmName(spec.volumeGroup(), lv));
+        if (lv.equals(spec.poolName())) {
+          tables.add(LvmNames.dmName(spec.volumeGroup(), lv) + "-tpool");
+        }
+      }
+      List<String> present =
+          observer.observe(spec).dmDevices().stream().map(HostState.DmDevice::name).toList();
+      for (String table : tables) {
+        if (present.contains(table)) {
+          runStep(
+              Step.of(
+                  "device-mapper table " + table + " has no LVM owner after the restore",
+                  "dmsetup",
+                  "remove",
+                  table),
+              executed);
+        }
+      }
+    } catch (HostCommandException e) {
+      LOG.warn(
+          "recovery of pool {}/{} stopped: {}",
+          spec.volumeGroup(),
+          spec.poolName(),
+          e.getMessage());
+      return new Outcome(Status.FAILED, null, executed, state, PoolReport.of(spec, state), e);
+    }
+    Outcome rebuilt = reconcile(spec);
+    executed.addAll(rebuilt.executed());
+    return new Outcome(
+        rebuilt.status(),
+        rebuilt.plan(),
+        executed,
+        rebuilt.state(),
+        rebuilt.report(),
+        rebuilt.failure());
+  }
+
   /** Observes the node and reports on the pool without changing anything. */
   public PoolReport observe(PoolSpec spec) {
     return PoolReport.of(spec, observer.observe(spec));
@@ -96,8 +207,7 @@ public final class PoolEngine {
           break;
         }
         for (Step step : plan.steps()) {
-          execute(step);
-          executed.add(step);
+          runStep(step, executed);
         }
         previous = plan.steps();
       }
@@ -117,12 +227,10 @@ public final class PoolEngine {
     }
   }
 
-  private void execute(Step step) {
+  private void runStep(Step step, List<Step> executed) {
     HostCommand command = step.command(stepTimeout);
     LOG.info("running `{}`: {}", command.display(), step.why());
-    CommandResult result = runner.run(command);
-    if (!result.succeeded()) {
-      throw HostCommandException.failed(command, result);
-    }
+    runner.runChecked(command);
+    executed.add(step);
   }
 }

@@ -286,6 +286,43 @@ class PoolEngineIT {
     assertThat(outcome.report().monitored()).isTrue();
   }
 
+  @Test
+  void whenAStuckPoolIsRecoveredThenItsVolumesAreDroppedFromTheMetadataAndThePoolRebuilt(
+      TestVm vm) {
+    PoolSpec spec = PoolSpec.runbook(disk(1)).toBuilder().sizes(60, 2).build();
+    PoolEngine engine = new PoolEngine(vm);
+    engine.reconcile(spec);
+    vm.must("lvcreate", "--yes", "-V", "128M", "-T", "docker/thinpool", "-n", "images");
+
+    Outcome recovered = engine.recoverPool(spec);
+
+    assertThat(recovered.status())
+        .as(String.valueOf(recovered.failure()))
+        .isEqualTo(Status.CONVERGED);
+    assertThat(recovered.executed())
+        .extracting(Step::program)
+        .startsWith("mkdir", "vgcfgbackup", "dd", "vgcfgrestore")
+        .contains("lvcreate", "lvconvert");
+    assertThat(vm.must("lvs", "--noheadings", "-o", "lv_name", "docker").strip())
+        .isEqualTo("thinpool");
+    assertThat(vm.must("dmsetup", "info", "-c", "--noheadings", "-o", "name"))
+        .doesNotContain("docker-images");
+    String backup = recovered.executed().get(1).argv().get(2);
+    assertThat(vm.must("cat", backup)).contains("images {");
+    assertThat(recovered.report().monitored()).isTrue();
+    assertThat(engine.reconcile(spec).executed()).isEmpty();
+  }
+
+  @Test
+  void whenRecoveryIsAskedForAVgThatIsNotOursThenNothingIsTouched(TestVm vm) {
+    vm.must("vgcreate", "docker", disk(1));
+
+    Outcome outcome = new PoolEngine(vm).recoverPool(PoolSpec.runbook(disk(1)));
+
+    assertThat(outcome.status()).isEqualTo(Status.REFUSED);
+    assertThat(outcome.executed()).isEmpty();
+  }
+
   private static String majorMinor(TestVm vm, String dmName) {
     return vm.must(
             "dmsetup",

@@ -1,0 +1,53 @@
+package io.thinpool.operator.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** One node's pool, kept by the controller and acted on only by that node's agent. */
+@Group(ThinPoolConfig.GROUP)
+@Version(ThinPoolConfig.VERSION)
+@ShortNames("tp")
+@AdditionalPrinterColumn(
+    name = "Node",
+    jsonPath = ".spec.nodeName",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Config",
+    jsonPath = ".metadata.labels.thinpool\\.io/config",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Size",
+    jsonPath = ".status.pool.size",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Data%",
+    jsonPath = ".status.pool.dataPercent",
+    type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(
+    name = "Meta%",
+    jsonPath = ".status.pool.metadataPercent",
+    type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(
+    name = "Autoextend",
+    jsonPath = ".status.autoextend.state",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class ThinPool extends CustomResource<ThinPoolSpec, ThinPoolStatus> {
+
+  /** Labels the controller puts on every ThinPool: agents select theirs by node, server-side. */
+  public static final String CONFIG_LABEL = "thinpool.io/config";
+
+  public static final String NODE_LABEL = "thinpool.io/node";
+
+  private static final long serialVersionUID = 1L;
+}

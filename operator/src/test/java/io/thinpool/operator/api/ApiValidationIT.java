@@ -1,0 +1,134 @@
+package io.thinpool.operator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.thinpool.operator.testk8s.KubeApi;
+import io.thinpool.operator.testk8s.LocalKubeBinaries;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The CRDs' schema and CEL rules, enforced at admission by a real kube-apiserver. */
+@ExtendWith(LocalKubeBinaries.class)
+@EnableKubeAPIServer(updateKubeConfigFile = false)
+class ApiValidationIT {
+
+  static KubernetesClient client;
+
+  @BeforeAll
+  static void installCrds() {
+    KubeApi.installCrds(client);
+  }
+
+  @AfterEach
+  void cleanUp() {
+    client.resources(ThinPoolConfig.class).delete();
+    client.resources(ThinPool.class).delete();
+  }
+
+  private static ThinPoolConfig config(String name, Consumer<ThinPoolConfigSpec> edit) {
+    ThinPoolConfig config = new ThinPoolConfig();
+    config.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    ThinPoolConfigSpec spec = new ThinPoolConfigSpec();
+    spec.devices = List.of("/dev/sdb");
+    edit.accept(spec);
+    config.setSpec(spec);
+    return config;
+  }
+
+  private static String rejection(ThinPoolConfig config) {
+    Throwable thrown =
+        org.assertj.core.api.Assertions.catchThrowable(() -> client.resource(config).create());
+    assertThat(thrown).as("admission must reject it").isInstanceOf(KubernetesClientException.class);
+    assertThat(((KubernetesClientException) thrown).getCode()).isEqualTo(422);
+    return thrown.getMessage();
+  }
+
+  @Test
+  void theRunbookConfigIsAcceptedWithItsDefaultsFilledIn() {
+    ThinPoolConfig minimal = config("runbook", spec -> {});
+    minimal.getSpec().volumeGroup = null;
+    minimal.getSpec().chunkSize = null;
+    minimal.getSpec().autoextend = null;
+
+    ThinPoolConfig stored = client.resource(minimal).create();
+
+    ThinPoolConfigSpec spec = stored.getSpec();
+    assertThat(spec.volumeGroup).isEqualTo("docker");
+    assertThat(spec.poolName).isEqualTo("thinpool");
+    assertThat(spec.metadataName).isEqualTo("thinpoolmeta");
+    assertThat(spec.dataPercentOfVg).isEqualTo(90);
+    assertThat(spec.metadataPercentOfVg).isEqualTo(5);
+    assertThat(spec.chunkSize).isEqualTo("512Ki");
+    assertThat(spec.zeroing).isFalse();
+    assertThat(spec.wipeSignatures).isTrue();
+    assertThat(spec.destroyExistingDataOnDevices).isFalse();
+    assertThat(spec.deletionPolicy).isEqualTo(PoolParameters.DeletionPolicy.Retain);
+  }
+
+  @Test
+  void badDevicePathsAndShellMetacharactersAreRejectedWithAReadableMessage() {
+    assertThat(rejection(config("relative", s -> s.devices = List.of("sdb"))))
+        .contains("each device must be a block device path under /dev");
+    assertThat(rejection(config("shell", s -> s.devices = List.of("/dev/sdb; rm -rf /"))))
+        .contains("each device must be a block device path under /dev");
+    assertThat(rejection(config("dotdot", s -> s.devices = List.of("/dev/disk/by-id/../../sda"))))
+        .contains("each device must be a block device path under /dev");
+    assertThat(rejection(config("twice", s -> s.devices = List.of("/dev/sdb", "/dev/sdb"))))
+        .contains("a device is listed twice");
+    assertThat(rejection(config("none", s -> s.devices = List.of()))).contains("devices");
+  }
+
+  @Test
+  void sizesThatDoNotFitAndOddChunkSizesAreRejected() {
+    assertThat(rejection(config("toobig", s -> s.dataPercentOfVg = 96)))
+        .contains("dataPercentOfVg + metadataPercentOfVg must not exceed 100");
+    assertThat(rejection(config("odd-chunk", s -> s.chunkSize = "96Ki")))
+        .contains("chunkSize must be a multiple of 64Ki between 64Ki and 1Gi");
+    assertThat(rejection(config("tiny-chunk", s -> s.chunkSize = "32Ki")))
+        .contains("chunkSize must be a multiple of 64Ki");
+    assertThat(rejection(config("not-a-size", s -> s.chunkSize = "big")))
+        .contains("chunkSize must be a multiple of 64Ki");
+    assertThat(client.resource(config("gib-chunk", s -> s.chunkSize = "1Gi")).create()).isNotNull();
+  }
+
+  @Test
+  void namesLvmWouldRejectOrReservesAreRejected() {
+    assertThat(rejection(config("dash", s -> s.volumeGroup = "-docker"))).contains("volumeGroup");
+    assertThat(rejection(config("reserved", s -> s.poolName = "pool_tdata")))
+        .contains("this name is reserved by LVM");
+  }
+
+  @Test
+  void theVolumeGroupPoolAndChunkSizeCannotChangeOnceSet() {
+    ThinPoolConfig created = client.resource(config("immutable", s -> {})).create();
+
+    created.getSpec().volumeGroup = "docker2";
+    assertThatThrownBy(() -> client.resource(created).update())
+        .hasMessageContaining("volumeGroup is immutable");
+    created.getSpec().volumeGroup = "docker";
+    created.getSpec().chunkSize = "1Mi";
+    assertThatThrownBy(() -> client.resource(created).update())
+        .hasMessageContaining("chunkSize is immutable");
+    created.getSpec().chunkSize = "512Ki";
+    created.getSpec().dataPercentOfVg = 60;
+    assertThat(client.resource(created).update().getSpec().dataPercentOfVg).isEqualTo(60);
+  }
+
+  @Test
+  void kubectlGetShowsTheColumnsUsersWatch() {
+    assertThat(KubeApi.printedColumns(client, "/apis/thinpool.io/v1alpha1/thinpools"))
+        .containsExactly(
+            "Name", "Node", "Config", "Size", "Data%", "Meta%", "Autoextend", "Ready", "Age");
+    assertThat(KubeApi.printedColumns(client, "/apis/thinpool.io/v1alpha1/thinpoolconfigs"))
+        .containsExactly("Name", "Ready", "Max Data%", "Max Meta%", "Age");
+  }
+}

@@ -1,0 +1,90 @@
+package io.thinpool.operator.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.CRDGenerator;
+import io.fabric8.crdv2.generator.CRDPostProcessor;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.CustomResource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The API classes are the single source of the CRDs: this runs fabric8's CRD generator on them.
+ * {@code main} writes crds/ (scripts/update-crds.sh); CrdsAreCommittedTest checks that the
+ * committed copy is what the classes generate. Printer columns keep the order in which they are
+ * declared on the class (the generator alone sorts them by JSON path, which puts AGE first).
+ */
+public final class CrdGeneration {
+
+  static final List<Class<? extends CustomResource<?, ?>>> RESOURCES =
+      List.of(ThinPoolConfig.class, ThinPool.class);
+
+  private CrdGeneration() {}
+
+  public static void main(String[] args) {
+    Path target = Path.of(args.length > 0 ? args[0] : "crds");
+    generate(target);
+    System.out.println("wrote " + RESOURCES.size() + " CRDs to " + target.toAbsolutePath());
+  }
+
+  /** Writes {@code <plural>.<group>.yaml} for each resource into {@code directory}. */
+  static void generate(Path directory) {
+    try {
+      Path scratch = Files.createTempDirectory("crds");
+      @SuppressWarnings("unchecked")
+      Class<? extends HasMetadata>[] classes = RESOURCES.toArray(Class[]::new);
+      new CRDGenerator()
+          .customResourceClasses(classes)
+          .forCRDVersions("v1")
+          .withPostProcessor(
+              new CRDPostProcessor() {
+                @Override
+                public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+                  return declaredColumnOrder(crd);
+                }
+              })
+          .inOutputDir(scratch.toFile())
+          .generate();
+      Files.createDirectories(directory);
+      try (var files = Files.list(scratch)) {
+        for (Path file : files.toList()) {
+          String name = file.getFileName().toString().replace("-v1.yml", ".yaml");
+          Files.move(
+              file, directory.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      Files.delete(scratch);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static HasMetadata declaredColumnOrder(HasMetadata resource) {
+    CustomResourceDefinition crd = (CustomResourceDefinition) resource;
+    Class<?> type =
+        RESOURCES.stream()
+            .filter(c -> HasMetadata.getFullResourceName(c).equals(crd.getMetadata().getName()))
+            .findFirst()
+            .orElseThrow();
+    List<String> declared =
+        Arrays.stream(type.getAnnotationsByType(AdditionalPrinterColumn.class))
+            .map(AdditionalPrinterColumn::name)
+            .toList();
+    crd.getSpec()
+        .getVersions()
+        .forEach(
+            v ->
+                v.getAdditionalPrinterColumns()
+                    .sort(
+                        Comparator.comparingInt(
+                            (CustomResourceColumnDefinition c) -> declared.indexOf(c.getName()))));
+    return crd;
+  }
+}

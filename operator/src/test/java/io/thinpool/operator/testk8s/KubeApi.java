@@ -1,0 +1,85 @@
+package io.thinpool.operator.testk8s;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** Helpers for tests against the real kube-apiserver that fabric8's kube-api-test starts. */
+public final class KubeApi {
+
+  private KubeApi() {}
+
+  /**
+   * Fails loudly unless the locally built binaries are there: kube-api-test would otherwise try to
+   * download them, which this project never does at test time.
+   */
+  public static void requireLocalBinaries() {
+    String dir = System.getenv("KUBE_API_TEST_DIR");
+    if (dir == null || !Files.isDirectory(Path.of(dir, "k8s"))) {
+      throw new IllegalStateException(
+          "KUBE_API_TEST_DIR must name the directory scripts/k8s/prepare.sh prints"
+              + " (scripts/test.sh sets it): the API tests run a real kube-apiserver built locally");
+    }
+  }
+
+  /** Installs the committed CRDs (crds/) and waits until the API server serves them. */
+  public static void installCrds(KubernetesClient client) {
+    try (var files = Files.list(Path.of("../crds"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        CustomResourceDefinition crd =
+            client.apiextensions().v1().customResourceDefinitions().load(file.toFile()).item();
+        client.resource(crd).fieldManager("thinpool-tests").forceConflicts().serverSideApply();
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName(crd.getMetadata().getName())
+            .waitUntilCondition(
+                c ->
+                    c.getStatus() != null
+                        && c.getStatus().getConditions().stream()
+                            .anyMatch(
+                                cond ->
+                                    cond.getType().equals("Established")
+                                        && cond.getStatus().equals("True")),
+                30,
+                TimeUnit.SECONDS);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The column names `kubectl get` shows for a resource: the server-side Table's columns. */
+  public static List<String> printedColumns(KubernetesClient client, String path) {
+    HttpRequest request =
+        client
+            .getHttpClient()
+            .newHttpRequestBuilder()
+            .uri(client.getMasterUrl().toString().replaceAll("/$", "") + path)
+            .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
+            .build();
+    try {
+      HttpResponse<String> response = client.getHttpClient().sendAsync(request, String.class).get();
+      var table =
+          client.getKubernetesSerialization().unmarshal(response.body(), java.util.Map.class);
+      @SuppressWarnings("unchecked")
+      List<java.util.Map<String, Object>> columns =
+          (List<java.util.Map<String, Object>>) table.get("columnDefinitions");
+      return columns.stream().map(c -> String.valueOf(c.get("name"))).toList();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * @param extensionStepBytes what one autoextend adds: the pool's size times the extend percentage,
  *     in whole extents
- * @param autoextendPossible monitored, enabled by the profile, and the VG has room for one step
+ * @param autoextend READY when monitored, attached, enabled, and the VG has room for one step
  * @param autoextendReason why autoextend can or cannot fire, in words a user can act on
  */
 public record PoolReport(
@@ -33,8 +33,22 @@ public record PoolReport(
     int thresholdPercent,
     int extendPercent,
     long extensionStepBytes,
-    boolean autoextendPossible,
+    Autoextend autoextend,
     String autoextendReason) {
+
+  /** Whether dmeventd's autoextend can fire, or the first reason it cannot. */
+  public enum Autoextend {
+    READY,
+    NO_POOL,
+    NOT_MONITORED,
+    NOT_ATTACHED,
+    DISABLED,
+    NO_ROOM
+  }
+
+  public boolean autoextendPossible() {
+    return autoextend == Autoextend.READY;
+  }
 
   private static final long MIB = 1024 * 1024;
 
@@ -60,14 +74,19 @@ public record PoolReport(
     boolean monitored = pool.map(LogicalVolume::monitored).orElse(false);
     String poolPath = LvmNames.lvPath(spec.volumeGroup(), spec.poolName());
 
+    Autoextend verdict;
     String reason;
     if (pool.isEmpty()) {
+      verdict = Autoextend.NO_POOL;
       reason = "pool " + poolPath + " does not exist yet";
     } else if (!monitored) {
+      verdict = Autoextend.NOT_MONITORED;
       reason = "dmeventd is not monitoring " + poolPath + ", so nothing watches its usage";
     } else if (!attached) {
+      verdict = Autoextend.NOT_ATTACHED;
       reason = "profile " + policy.profile() + " is not attached to " + poolPath;
     } else if (policy.thresholdPercent() >= 100 || policy.extendPercent() == 0) {
+      verdict = Autoextend.DISABLED;
       reason =
           "autoextend is disabled by the profile (threshold "
               + policy.thresholdPercent()
@@ -75,6 +94,7 @@ public record PoolReport(
               + policy.extendPercent()
               + "%)";
     } else if (vgFree < step) {
+      verdict = Autoextend.NO_ROOM;
       reason =
           "volume group "
               + spec.volumeGroup()
@@ -87,6 +107,7 @@ public record PoolReport(
               + "% of the pool): autoextend can never fire. Lower dataPercentOfVg + metadataPercentOfVg "
               + "(the pool's spare metadata LV also takes metadataPercentOfVg) or add a device";
     } else {
+      verdict = Autoextend.READY;
       reason =
           "autoextend can fire: "
               + mib(vgFree)
@@ -98,7 +119,6 @@ public record PoolReport(
               + policy.thresholdPercent()
               + "% data usage";
     }
-    boolean possible = reason.startsWith("autoextend can fire");
     return new PoolReport(
         spec.volumeGroup(),
         vg.map(VolumeGroup::sizeBytes).orElse(0L),
@@ -117,7 +137,7 @@ public record PoolReport(
         policy.thresholdPercent(),
         policy.extendPercent(),
         step,
-        possible,
+        verdict,
         reason);
   }
 

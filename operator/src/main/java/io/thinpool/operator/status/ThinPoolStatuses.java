@@ -1,0 +1,203 @@
+package io.thinpool.operator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolStatus;
+import io.thinpool.operator.lvm.Plan;
+import io.thinpool.operator.lvm.PoolEngine;
+import io.thinpool.operator.lvm.PoolReport;
+import io.thinpool.operator.lvm.Step;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a ThinPool's status from one engine outcome, freshly each time, keeping from the previous
+ * status only what must survive: condition transition times and the extension count.
+ */
+public final class ThinPoolStatuses {
+
+  public static final String READY = "Ready";
+  public static final String MONITORED = "Monitored";
+  public static final String AUTOEXTEND_READY = "AutoextendReady";
+  public static final String DEVICES_ACCEPTED = "DevicesAccepted";
+
+  private ThinPoolStatuses() {}
+
+  public static ThinPoolStatus from(ThinPool resource, PoolEngine.Outcome outcome, Instant now) {
+    ThinPoolStatus previous =
+        resource.getStatus() == null ? new ThinPoolStatus() : resource.getStatus();
+    Long generation = resource.getMetadata().getGeneration();
+    PoolReport report = outcome.report();
+    ThinPoolStatus status = new ThinPoolStatus();
+    status.observedGeneration = generation;
+
+    Plan plan = outcome.plan();
+    status.excludedDevices =
+        plan == null
+            ? List.of()
+            : plan.excludedDevices().stream().map(ThinPoolStatuses::excluded).toList();
+    status.lastError = outcome.failure() == null ? null : outcome.failure().getMessage();
+    if (report != null) {
+      status.volumeGroup = volumeGroup(report);
+      status.pool = report.poolExists() ? pool(report) : null;
+      status.autoextend = autoextend(report, previous, outcome.executed(), now);
+    }
+
+    boolean ready =
+        outcome.status() == PoolEngine.Status.CONVERGED && report != null && report.poolExists();
+    String readyReason;
+    String readyMessage;
+    switch (outcome.status()) {
+      case CONVERGED -> {
+        readyReason = ready ? "PoolReady" : "NoPool";
+        readyMessage =
+            ready ? "pool " + report.volumeGroup() + " is built and matches the spec" : "no pool";
+      }
+      case REFUSED -> {
+        readyReason = "Refused" + camel(plan.refusal().reason().name());
+        readyMessage = plan.refusal().message();
+      }
+      case FAILED -> {
+        readyReason = "HostCommand" + camel(outcome.failure().kind().name());
+        readyMessage = outcome.failure().getMessage();
+      }
+      default -> {
+        readyReason = "Incomplete";
+        readyMessage =
+            "steps still pending: "
+                + plan.steps().stream().map(Step::toString).collect(Collectors.joining("; "));
+      }
+    }
+    List<Condition> conditions = previous.conditions == null ? List.of() : previous.conditions;
+    conditions =
+        Conditions.set(conditions, READY, ready, readyReason, readyMessage, generation, now);
+    if (report != null) {
+      conditions =
+          Conditions.set(
+              conditions,
+              MONITORED,
+              report.monitored(),
+              report.monitored() ? "Monitored" : "NotMonitored",
+              report.monitored()
+                  ? "dmeventd monitors the pool"
+                  : "dmeventd does not monitor the pool: it will never be extended",
+              generation,
+              now);
+      conditions =
+          Conditions.set(
+              conditions,
+              AUTOEXTEND_READY,
+              report.autoextendPossible(),
+              camel(report.autoextend().name()),
+              report.autoextendReason(),
+              generation,
+              now);
+    }
+    boolean allDevices = status.excludedDevices.isEmpty();
+    conditions =
+        Conditions.set(
+            conditions,
+            DEVICES_ACCEPTED,
+            allDevices,
+            allDevices ? "AllDevicesUsed" : "DevicesExcluded",
+            allDevices
+                ? "every device in the spec is in the volume group"
+                : status.excludedDevices.stream()
+                    .map(d -> d.reason)
+                    .collect(Collectors.joining("; ")),
+            generation,
+            now);
+    status.conditions = conditions;
+    status.phase = phase(outcome.status(), ready, report, allDevices);
+    return status;
+  }
+
+  private static String phase(
+      PoolEngine.Status outcome, boolean ready, PoolReport report, boolean allDevices) {
+    return switch (outcome) {
+      case REFUSED -> "Refused";
+      case FAILED -> "Failed";
+      case INCOMPLETE -> "Degraded";
+      case CONVERGED ->
+          !ready ? "Pending" : report.autoextendPossible() && allDevices ? "Ready" : "Degraded";
+    };
+  }
+
+  private static ThinPoolStatus.VolumeGroupStatus volumeGroup(PoolReport report) {
+    ThinPoolStatus.VolumeGroupStatus vg = new ThinPoolStatus.VolumeGroupStatus();
+    vg.name = report.volumeGroup();
+    vg.sizeBytes = report.vgSizeBytes();
+    vg.freeBytes = report.vgFreeBytes();
+    vg.devices = report.devices();
+    return vg;
+  }
+
+  private static ThinPoolStatus.PoolStatus pool(PoolReport report) {
+    ThinPoolStatus.PoolStatus pool = new ThinPoolStatus.PoolStatus();
+    pool.size = humanBytes(report.poolSizeBytes());
+    pool.sizeBytes = report.poolSizeBytes();
+    pool.dataPercent = report.dataPercent();
+    pool.metadataPercent = report.metadataPercent();
+    pool.metadataSizeBytes = report.metadataSizeBytes();
+    pool.chunkSizeBytes = report.chunkSizeBytes();
+    pool.zeroing = report.zeroing();
+    return pool;
+  }
+
+  /** An extension is a pool that grew while the agent itself ran no lvextend. */
+  private static ThinPoolStatus.AutoextendStatus autoextend(
+      PoolReport report, ThinPoolStatus previous, List<Step> executed, Instant now) {
+    ThinPoolStatus.AutoextendStatus autoextend = new ThinPoolStatus.AutoextendStatus();
+    autoextend.state = camel(report.autoextend().name());
+    autoextend.profile = report.profile();
+    autoextend.thresholdPercent = report.thresholdPercent();
+    autoextend.extendPercent = report.extendPercent();
+    autoextend.monitored = report.monitored();
+    autoextend.headroomBytes = report.vgFreeBytes();
+    autoextend.extensionStepBytes = report.extensionStepBytes();
+    autoextend.possible = report.autoextendPossible();
+    autoextend.reason = report.autoextendReason();
+    ThinPoolStatus.AutoextendStatus before = previous.autoextend;
+    long count =
+        before == null || before.extensionsObserved == null ? 0 : before.extensionsObserved;
+    autoextend.lastExtensionTime = before == null ? null : before.lastExtensionTime;
+    Long sizeBefore = previous.pool == null ? null : previous.pool.sizeBytes;
+    boolean weExtended = executed.stream().anyMatch(s -> s.program().equals("lvextend"));
+    if (sizeBefore != null && report.poolSizeBytes() > sizeBefore && !weExtended) {
+      count++;
+      autoextend.lastExtensionTime = now.toString();
+    }
+    autoextend.extensionsObserved = count;
+    return autoextend;
+  }
+
+  private static ThinPoolStatus.ExcludedDevice excluded(Plan.ExcludedDevice device) {
+    ThinPoolStatus.ExcludedDevice excluded = new ThinPoolStatus.ExcludedDevice();
+    excluded.device = device.device();
+    excluded.reason = device.reason();
+    return excluded;
+  }
+
+  /** NO_ROOM → NoRoom: enum names as condition reasons (CamelCase, as Kubernetes wants them). */
+  static String camel(String enumName) {
+    StringBuilder out = new StringBuilder();
+    for (String word : enumName.toLowerCase(Locale.ROOT).split("_")) {
+      out.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+    }
+    return out.toString();
+  }
+
+  /** 1925185536 → "1.79Gi", the way kubectl users read sizes. */
+  static String humanBytes(long bytes) {
+    String[] units = {"", "Ki", "Mi", "Gi", "Ti", "Pi"};
+    double value = bytes;
+    int unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return unit == 0 ? bytes + "" : String.format(Locale.ROOT, "%.2f%s", value, units[unit]);
+  }
+}

@@ -1,0 +1,347 @@
+package io.thinpool.operator.lvm;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stateful in-memory model of one node's LVM, for fast reconciler and scale tests: it answers
+ * exactly the commands the engine issues, with output in lvm2's and util-linux's formats, so the
+ * real observer, planner and engine run unchanged. What it models is checked against the VM
+ * (PoolEngineIT); the real-kernel scenarios are never replaced by it.
+ */
+public final class FakeLvmNode implements HostCommandRunner {
+
+  static final long EXTENT = 4L * 1024 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Map<String, Long> disks = new LinkedHashMap<>();
+  private final Map<String, String> signatures = new LinkedHashMap<>();
+  private final Map<String, String> pvs = new LinkedHashMap<>();
+  private final Map<String, Vg> vgs = new LinkedHashMap<>();
+  private final Map<String, String> files = new LinkedHashMap<>();
+  private final List<String> commands = new ArrayList<>();
+
+  private static final class Vg {
+    final List<String> tags = new ArrayList<>();
+    final Map<String, Lv> lvs = new LinkedHashMap<>();
+  }
+
+  private static final class Lv {
+    long extents;
+    String segtype = "linear";
+    long chunk;
+    boolean zero;
+    String profile = "";
+    String monitor = "";
+    double dataPercent;
+    boolean hidden;
+  }
+
+  /** A node with blank disks of the given size. */
+  public FakeLvmNode(long diskBytes, String... devices) {
+    for (String device : devices) {
+      disks.put(device, diskBytes);
+    }
+  }
+
+  public FakeLvmNode withSignature(String device, String type) {
+    signatures.put(device, type);
+    return this;
+  }
+
+  /** Sets the pool's data usage, as filling it with data would. */
+  public synchronized void fill(String volumeGroup, String pool, double dataPercent) {
+    vgs.get(volumeGroup).lvs.get(pool).dataPercent = dataPercent;
+  }
+
+  /** What dmeventd does past the threshold: extend the pool by a percentage, if the VG has room. */
+  public synchronized boolean autoextend(String volumeGroup, String pool, int percent) {
+    Vg vg = vgs.get(volumeGroup);
+    Lv lv = vg.lvs.get(pool);
+    long step = (lv.extents * percent + 99) / 100;
+    if (step > free(volumeGroup)) {
+      return false;
+    }
+    lv.dataPercent = lv.dataPercent * lv.extents / (lv.extents + step);
+    lv.extents += step;
+    return true;
+  }
+
+  public synchronized List<String> commands() {
+    return List.copyOf(commands);
+  }
+
+  @Override
+  public synchronized CommandResult run(HostCommand command) {
+    List<String> a = command.argv();
+    commands.add(command.display());
+    try {
+      return ok(execute(a, new String(command.stdin(), StandardCharsets.UTF_8)));
+    } catch (IllegalStateException e) {
+      return new CommandResult(5, "", "  " + e.getMessage() + "\n", false, Duration.ZERO);
+    }
+  }
+
+  private String execute(List<String> a, String stdin) {
+    String line = String.join(" ", a);
+    switch (a.get(0)) {
+      case "lvm":
+        return fullreport();
+      case "lsblk":
+        return lsblk();
+      case "realpath":
+        return String.join("\n", a.subList(3, a.size())) + "\n";
+      case "wipefs":
+        if (a.get(1).equals("--all")) {
+          signatures.remove(a.get(3));
+          pvs.remove(a.get(3));
+          return "";
+        }
+        return wipefsJson(a.subList(4, a.size()));
+      case "dmsetup":
+        return "No devices found\n";
+      case "cat":
+        return require(files.get(a.get(2)), "cat: " + a.get(2) + ": No such file or directory");
+      case "mkdir":
+        return "";
+      case "dd":
+        files.put(a.get(1).substring(3), stdin);
+        return "";
+      case "mv":
+        files.put(a.get(4), require(files.remove(a.get(3)), "mv: cannot stat"));
+        return "";
+      case "rm":
+        files.remove(a.get(3));
+        return "";
+      case "pvcreate":
+        check(disks.containsKey(a.get(1)) && !pvs.containsKey(a.get(1)), "Cannot use " + a.get(1));
+        pvs.put(a.get(1), "");
+        return "";
+      case "vgcreate":
+        Vg vg = new Vg();
+        vg.tags.add(a.get(2));
+        vgs.put(a.get(3), vg);
+        a.subList(4, a.size()).forEach(d -> pvs.put(d, a.get(3)));
+        return "";
+      case "vgextend":
+        a.subList(2, a.size()).forEach(d -> pvs.put(d, a.get(1)));
+        return "";
+      case "lvcreate":
+        return lvcreate(a);
+      case "lvconvert":
+        return lvconvert(a);
+      case "lvchange":
+        return lvchange(a);
+      case "lvextend":
+        return lvextend(a);
+      case "vgremove":
+        vgs.remove(a.get(3));
+        pvs.replaceAll((d, v) -> v.equals(a.get(3)) ? "" : v);
+        return "";
+      case "pvremove":
+        pvs.remove(a.get(2));
+        return "";
+      default:
+        throw new IllegalStateException("the fake node does not model `" + line + "`");
+    }
+  }
+
+  private String lvcreate(List<String> a) {
+    String name = a.get(a.indexOf("-n") + 1);
+    String vgName = a.get(a.indexOf("-n") + 2);
+    int percent = Integer.parseInt(a.get(a.indexOf("-l") + 1).replace("%VG", ""));
+    long extents = extents(vgName) * percent / 100;
+    check(extents <= free(vgName), "Insufficient free space");
+    Lv lv = new Lv();
+    lv.extents = extents;
+    vgs.get(vgName).lvs.put(name, lv);
+    return "";
+  }
+
+  private String lvconvert(List<String> a) {
+    String[] pool = a.get(a.indexOf("--thinpool") + 1).split("/");
+    String meta = a.get(a.indexOf("--poolmetadata") + 1).split("/")[1];
+    Vg vg = vgs.get(pool[0]);
+    Lv data = vg.lvs.get(pool[1]);
+    Lv metadata = vg.lvs.remove(meta);
+    check(
+        metadata.extents <= free(pool[0]),
+        "Insufficient free space for the pool's spare metadata LV");
+    Lv spare = new Lv();
+    spare.extents = metadata.extents;
+    spare.hidden = true;
+    vg.lvs.put("lvol0_pmspare", spare);
+    metadata.hidden = true;
+    vg.lvs.put(pool[1] + "_tmeta", metadata);
+    data.segtype = "thin-pool";
+    data.chunk = Long.parseLong(a.get(a.indexOf("-c") + 1).replace("K", "")) * 1024;
+    data.zero = a.get(a.indexOf("--zero") + 1).equals("y");
+    data.monitor = "monitored";
+    return "";
+  }
+
+  private String lvchange(List<String> a) {
+    String[] path = a.get(3).split("/");
+    Lv lv = vgs.get(path[0]).lvs.get(path[1]);
+    switch (a.get(1)) {
+      case "--metadataprofile" -> {
+        check(
+            files.containsKey(LvmNames.profilePath(a.get(2))),
+            "Failed to find profile " + a.get(2));
+        lv.profile = a.get(2);
+      }
+      case "--monitor" -> lv.monitor = "monitored";
+      case "--zero" -> lv.zero = a.get(2).equals("y");
+      default -> {}
+    }
+    return "";
+  }
+
+  private String lvextend(List<String> a) {
+    String[] path = a.get(3).split("/");
+    Lv lv = vgs.get(path[0]).lvs.get(path[1]);
+    long target = Long.parseLong(a.get(2));
+    check(target - lv.extents <= free(path[0]), "Insufficient free space");
+    lv.extents = target;
+    return "";
+  }
+
+  private long extents(String vg) {
+    return pvs.entrySet().stream()
+        .filter(e -> e.getValue().equals(vg))
+        .mapToLong(e -> (disks.get(e.getKey()) - 1024 * 1024) / EXTENT)
+        .sum();
+  }
+
+  private long free(String vg) {
+    return extents(vg) - vgs.get(vg).lvs.values().stream().mapToLong(lv -> lv.extents).sum();
+  }
+
+  private String fullreport() {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode report = root.putArray("report");
+    for (Map.Entry<String, Vg> entry : vgs.entrySet()) {
+      String name = entry.getKey();
+      ObjectNode item = report.addObject();
+      ObjectNode vg = item.putArray("vg").addObject();
+      vg.put("vg_name", name)
+          .put("vg_size", String.valueOf(extents(name) * EXTENT))
+          .put("vg_free", String.valueOf(free(name) * EXTENT))
+          .put("vg_extent_size", String.valueOf(EXTENT))
+          .put("vg_extent_count", String.valueOf(extents(name)))
+          .put("vg_free_count", String.valueOf(free(name)))
+          .put("vg_tags", String.join(",", entry.getValue().tags));
+      ArrayNode pvList = item.putArray("pv");
+      pvs.forEach(
+          (d, v) -> {
+            if (v.equals(name)) {
+              pvList
+                  .addObject()
+                  .put("pv_name", d)
+                  .put("vg_name", v)
+                  .put("pv_size", String.valueOf(disks.get(d)))
+                  .put("pv_free", "0");
+            }
+          });
+      ArrayNode lvList = item.putArray("lv");
+      ArrayNode segList = item.putArray("seg");
+      entry
+          .getValue()
+          .lvs
+          .forEach(
+              (lvName, lv) -> {
+                if (lv.hidden) {
+                  return;
+                }
+                boolean pool = lv.segtype.equals("thin-pool");
+                Lv meta = entry.getValue().lvs.get(lvName + "_tmeta");
+                lvList
+                    .addObject()
+                    .put("lv_name", lvName)
+                    .put("lv_attr", pool ? "twi-a-t---" : "-wi-a-----")
+                    .put("lv_size", String.valueOf(lv.extents * EXTENT))
+                    .put("pool_lv", "")
+                    .put("data_percent", pool ? String.format("%.2f", lv.dataPercent) : "")
+                    .put("metadata_percent", pool ? "10.00" : "")
+                    .put(
+                        "lv_metadata_size",
+                        meta == null ? "" : String.valueOf(meta.extents * EXTENT))
+                    .put("lv_profile", lv.profile)
+                    .put("lv_active", "active");
+                segList
+                    .addObject()
+                    .put("lv_name", lvName)
+                    .put("segtype", lv.segtype)
+                    .put("chunk_size", String.valueOf(lv.chunk))
+                    .put("zero", lv.zero ? "1" : "0")
+                    .put("seg_monitor", lv.monitor);
+              });
+    }
+    ArrayNode orphans = report.addObject().putArray("pv");
+    pvs.forEach(
+        (d, v) -> {
+          if (v.isEmpty()) {
+            orphans
+                .addObject()
+                .put("pv_name", d)
+                .put("vg_name", "")
+                .put("pv_size", String.valueOf(disks.get(d)))
+                .put("pv_free", String.valueOf(disks.get(d)));
+          }
+        });
+    return root.toString();
+  }
+
+  private String lsblk() {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode devices = root.putArray("blockdevices");
+    disks.forEach(
+        (d, size) ->
+            devices
+                .addObject()
+                .put("name", d)
+                .put("type", "disk")
+                .put("size", size)
+                .put("ro", false)
+                .putNull("mountpoint"));
+    return root.toString();
+  }
+
+  private String wipefsJson(List<String> devices) {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode found = root.putArray("signatures");
+    for (String device : devices) {
+      String type = pvs.containsKey(device) ? "LVM2_member" : signatures.get(device);
+      if (type != null) {
+        found
+            .addObject()
+            .put("device", device.substring(device.lastIndexOf('/') + 1))
+            .put("offset", "0x0")
+            .put("type", type);
+      }
+    }
+    return found.isEmpty() ? "" : root.toString();
+  }
+
+  private static String require(String value, String error) {
+    check(value != null, error);
+    return value;
+  }
+
+  private static void check(boolean condition, String error) {
+    if (!condition) {
+      throw new IllegalStateException(error);
+    }
+  }
+
+  private static CommandResult ok(String stdout) {
+    return new CommandResult(0, stdout, "", false, Duration.ZERO);
+  }
+}

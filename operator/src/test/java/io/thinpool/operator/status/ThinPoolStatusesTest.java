@@ -1,0 +1,90 @@
+package io.thinpool.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolStatus;
+import io.thinpool.operator.lvm.FakeLvmNode;
+import io.thinpool.operator.lvm.PoolEngine;
+import io.thinpool.operator.lvm.PoolSpec;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ThinPoolStatusesTest {
+
+  private static final long DISK = 2L * 1024 * 1024 * 1024;
+  private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+  private static final Instant T1 = Instant.parse("2026-11-23T10:00:30Z");
+
+  private static ThinPool resource(ThinPoolStatus status) {
+    ThinPool pool = new ThinPool();
+    pool.setMetadata(new ObjectMetaBuilder().withName("node-a.runbook").withGeneration(3L).build());
+    pool.setStatus(status);
+    return pool;
+  }
+
+  private static Condition condition(ThinPoolStatus status, String type) {
+    return status.conditions.stream()
+        .filter(c -> c.getType().equals(type))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void theRunbookPoolIsReadyMonitoredButDegradedBecauseAutoextendHasNoRoom() {
+    FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
+    PoolEngine.Outcome outcome = new PoolEngine(node).reconcile(PoolSpec.runbook("/dev/sdb"));
+
+    ThinPoolStatus status = ThinPoolStatuses.from(resource(null), outcome, T0);
+
+    assertThat(status.observedGeneration).isEqualTo(3L);
+    assertThat(status.phase).isEqualTo("Degraded");
+    assertThat(status.conditions)
+        .extracting(Condition::getType)
+        .containsExactly("AutoextendReady", "DevicesAccepted", "Monitored", "Ready");
+    assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(status, "AutoextendReady").getReason()).isEqualTo("NoRoom");
+    assertThat(condition(status, "AutoextendReady").getMessage()).contains("can never fire");
+    assertThat(status.pool.size).isEqualTo("1.79Gi");
+    assertThat(status.autoextend.state).isEqualTo("NoRoom");
+    assertThat(status.autoextend.extensionsObserved).isZero();
+  }
+
+  @Test
+  void transitionTimesAreKeptUntilAConditionFlipsAndExtensionsAreCounted() {
+    FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
+    PoolSpec spec = PoolSpec.runbook("/dev/sdb").toBuilder().sizes(50, 2).build();
+    ThinPoolStatus first =
+        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(spec), T0);
+    assertThat(first.phase).isEqualTo("Ready");
+
+    node.fill("docker", "thinpool", 85);
+    node.autoextend("docker", "thinpool", 20);
+    ThinPoolStatus second =
+        ThinPoolStatuses.from(resource(first), new PoolEngine(node).reconcile(spec), T1);
+
+    assertThat(condition(second, "Ready").getLastTransitionTime()).isEqualTo(T0.toString());
+    assertThat(second.autoextend.extensionsObserved).isEqualTo(1);
+    assertThat(second.autoextend.lastExtensionTime).isEqualTo(T1.toString());
+    assertThat(second.pool.sizeBytes).isGreaterThan(first.pool.sizeBytes);
+  }
+
+  @Test
+  void aRefusalIsNotReadyWithTheRefusalAsReasonAndMessage() {
+    FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb").withSignature("/dev/sdb", "ext4");
+
+    ThinPoolStatus status =
+        ThinPoolStatuses.from(
+            resource(null), new PoolEngine(node).reconcile(PoolSpec.runbook("/dev/sdb")), T0);
+
+    assertThat(status.phase).isEqualTo("Refused");
+    assertThat(condition(status, "Ready").getReason()).isEqualTo("RefusedNoUsableDevice");
+    assertThat(condition(status, "Ready").getMessage()).contains("/dev/sdb").contains("ext4");
+    assertThat(condition(status, "DevicesAccepted").getStatus()).isEqualTo("False");
+    assertThat(status.excludedDevices)
+        .singleElement()
+        .satisfies(d -> assertThat(d.device).isEqualTo("/dev/sdb"));
+  }
+}

@@ -1,0 +1,169 @@
+package io.thinpool.operator.reconcile;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
+import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolStatus;
+import io.thinpool.operator.lvm.HostCommandRunner;
+import io.thinpool.operator.lvm.PoolEngine;
+import io.thinpool.operator.lvm.PoolSpec;
+import io.thinpool.operator.status.Conditions;
+import io.thinpool.operator.status.ThinPoolStatuses;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent: reconciles this node's ThinPools through the LVM engine and reports what it
+ * observed. It watches only ThinPools labelled with its node (selected server-side at
+ * registration), re-observes usage on a timer, and writes status only when it changed.
+ */
+@ControllerConfiguration(
+    name = ThinPoolReconciler.NAME,
+    finalizerName = ThinPoolReconciler.FINALIZER)
+public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<ThinPool> {
+
+  public static final String NAME = "thinpool-agent";
+  public static final String FINALIZER = "thinpool.io/agent";
+  public static final String CONFLICT = "Conflict";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ThinPoolReconciler.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String nodeName;
+  private final HostCommandRunner node;
+  private final Duration refresh;
+  private final Clock clock;
+
+  public ThinPoolReconciler(
+      String nodeName, HostCommandRunner node, Duration refresh, Clock clock) {
+    this.nodeName = nodeName;
+    this.node = node;
+    this.refresh = refresh;
+    this.clock = clock;
+  }
+
+  /** The label selector this agent registers with: only its own node's ThinPools reach it. */
+  public static String selectorFor(String nodeName) {
+    return ThinPool.NODE_LABEL + "=" + nodeName;
+  }
+
+  @Override
+  public UpdateControl<ThinPool> reconcile(ThinPool pool, Context<ThinPool> context) {
+    if (!nodeName.equals(pool.getSpec().nodeName)) {
+      LOG.warn(
+          "ThinPool {} names node {}, not this node {}: ignored",
+          name(pool),
+          pool.getSpec().nodeName,
+          nodeName);
+      return UpdateControl.noUpdate();
+    }
+    Optional<ThinPool> older = olderClaimant(pool, context);
+    ThinPoolStatus status;
+    if (older.isPresent()) {
+      status = conflicted(pool, older.get());
+    } else {
+      PoolSpec spec = pool.getSpec().toPoolSpec();
+      status = ThinPoolStatuses.from(pool, new PoolEngine(node).reconcile(spec), clock.instant());
+    }
+    if (sameStatus(pool.getStatus(), status)) {
+      return UpdateControl.<ThinPool>noUpdate().rescheduleAfter(refresh);
+    }
+    pool.setStatus(status);
+    return UpdateControl.patchStatus(pool).rescheduleAfter(refresh);
+  }
+
+  @Override
+  public DeleteControl cleanup(ThinPool pool, Context<ThinPool> context) {
+    if (pool.getSpec().deletionPolicy != DeletionPolicy.Delete
+        || olderClaimant(pool, context).isPresent()) {
+      return DeleteControl
+          .defaultDelete(); // Retain, or the LVM state belongs to the older claimant
+    }
+    PoolEngine.Outcome outcome = new PoolEngine(node).teardown(pool.getSpec().toPoolSpec(), false);
+    if (outcome.status() == PoolEngine.Status.CONVERGED) {
+      LOG.info("ThinPool {}: torn down ({} steps)", name(pool), outcome.executed().size());
+      return DeleteControl.defaultDelete();
+    }
+    String why =
+        outcome.failure() != null
+            ? outcome.failure().getMessage()
+            : outcome.plan().refusal().message();
+    LOG.warn("ThinPool {}: teardown not done, keeping the finalizer: {}", name(pool), why);
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(refresh);
+  }
+
+  /**
+   * Another ThinPool on this node created earlier that claims the same volume group or a device of
+   * this one: then this one must not touch anything.
+   */
+  private Optional<ThinPool> olderClaimant(ThinPool pool, Context<ThinPool> context) {
+    Comparator<ThinPool> age =
+        Comparator.comparing((ThinPool p) -> p.getMetadata().getCreationTimestamp())
+            .thenComparing(p -> p.getMetadata().getName());
+    return context
+        .getPrimaryCache()
+        .list()
+        .filter(other -> !other.getMetadata().getName().equals(pool.getMetadata().getName()))
+        .filter(other -> nodeName.equals(other.getSpec().nodeName))
+        .filter(other -> age.compare(other, pool) < 0)
+        .filter(
+            other ->
+                Objects.equals(other.getSpec().volumeGroup, pool.getSpec().volumeGroup)
+                    || other.getSpec().devices.stream().anyMatch(pool.getSpec().devices::contains))
+        .min(age);
+  }
+
+  private ThinPoolStatus conflicted(ThinPool pool, ThinPool older) {
+    ThinPoolStatus previous = pool.getStatus() == null ? new ThinPoolStatus() : pool.getStatus();
+    ThinPoolStatus status = new ThinPoolStatus();
+    status.observedGeneration = pool.getMetadata().getGeneration();
+    status.phase = "Conflict";
+    String message =
+        "ThinPool "
+            + name(older)
+            + " already claims volume group "
+            + older.getSpec().volumeGroup
+            + " or one of these devices on node "
+            + nodeName
+            + ": nothing is touched for this one";
+    status.conditions =
+        Conditions.set(
+            previous.conditions,
+            CONFLICT,
+            true,
+            "ClaimedByOlderThinPool",
+            message,
+            status.observedGeneration,
+            clock.instant());
+    status.conditions =
+        Conditions.set(
+            status.conditions,
+            ThinPoolStatuses.READY,
+            false,
+            "Conflict",
+            message,
+            status.observedGeneration,
+            clock.instant());
+    return status;
+  }
+
+  /** Same content, as it would be written: then no API write is needed. */
+  private static boolean sameStatus(ThinPoolStatus current, ThinPoolStatus next) {
+    return current != null && JSON.valueToTree(current).equals(JSON.valueToTree(next));
+  }
+
+  private static String name(ThinPool pool) {
+    return pool.getMetadata().getName();
+  }
+}

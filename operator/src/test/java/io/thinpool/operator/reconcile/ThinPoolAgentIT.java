@@ -1,0 +1,186 @@
+package io.thinpool.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
+import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolSpec;
+import io.thinpool.operator.lvm.FakeLvmNode;
+import io.thinpool.operator.status.Conditions;
+import io.thinpool.operator.testk8s.KubeApi;
+import io.thinpool.operator.testk8s.LocalKubeBinaries;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** One node's agent in-process against a real API server, its node simulated in memory. */
+@ExtendWith(LocalKubeBinaries.class)
+@EnableKubeAPIServer(updateKubeConfigFile = false)
+class ThinPoolAgentIT {
+
+  private static final long DISK = 2L * 1024 * 1024 * 1024;
+  private static final Duration REFRESH = Duration.ofMillis(500);
+
+  static KubernetesClient client;
+
+  private FakeLvmNode nodeA;
+  private Operator agent;
+
+  @BeforeAll
+  static void installCrds() {
+    KubeApi.installCrds(client);
+  }
+
+  @BeforeEach
+  void startAgent() {
+    nodeA = new FakeLvmNode(DISK, "/dev/sdb", "/dev/sdc");
+    KubernetesClient own =
+        new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+    agent = new Operator(o -> o.withKubernetesClient(own));
+    agent.register(
+        new ThinPoolReconciler("node-a", nodeA, REFRESH, Clock.systemUTC()),
+        o -> o.withLabelSelector(ThinPoolReconciler.selectorFor("node-a")));
+    agent.start();
+  }
+
+  @AfterEach
+  void stopAgent() {
+    agent.stop();
+    client
+        .resources(ThinPool.class)
+        .list()
+        .getItems()
+        .forEach(
+            p -> {
+              p.getMetadata().setFinalizers(List.of());
+              client.resource(p).update();
+            });
+    client.resources(ThinPool.class).delete();
+  }
+
+  private static ThinPool pool(String name, String node, String... devices) {
+    ThinPool pool = new ThinPool();
+    pool.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withLabels(Map.of(ThinPool.NODE_LABEL, node, ThinPool.CONFIG_LABEL, "runbook"))
+            .build());
+    ThinPoolSpec spec = new ThinPoolSpec();
+    spec.nodeName = node;
+    spec.devices = List.of(devices);
+    pool.setSpec(spec);
+    return pool;
+  }
+
+  private static ThinPool get(String name) {
+    return client.resources(ThinPool.class).withName(name).get();
+  }
+
+  private static boolean ready(String name) {
+    ThinPool pool = get(name);
+    return pool != null
+        && pool.getStatus() != null
+        && Conditions.isTrue(pool.getStatus().conditions, "Ready");
+  }
+
+  @Test
+  void whenAThinPoolIsCreatedThenTheAgentBuildsThePoolAndReportsUsageThenStaysQuiet() {
+    client.resource(pool("runbook.node-a", "node-a", "/dev/sdb")).create();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready("runbook.node-a"));
+
+    ThinPool built = get("runbook.node-a");
+    assertThat(built.getMetadata().getFinalizers()).contains(ThinPoolReconciler.FINALIZER);
+    assertThat(built.getStatus().phase).isEqualTo("Degraded"); // the runbook's sizes leave no room
+    assertThat(built.getStatus().pool.size).isEqualTo("1.79Gi");
+    assertThat(built.getStatus().pool.dataPercent).isEqualTo(0.0);
+    assertThat(built.getStatus().autoextend.state).isEqualTo("NoRoom");
+    assertThat(built.getStatus().observedGeneration).isEqualTo(built.getMetadata().getGeneration());
+
+    // Refreshes keep observing the node but write nothing while nothing changed.
+    String version = built.getMetadata().getResourceVersion();
+    int observed = nodeA.commands().size();
+    await().atMost(Duration.ofSeconds(10)).until(() -> nodeA.commands().size() >= observed + 6);
+    assertThat(get("runbook.node-a").getMetadata().getResourceVersion()).isEqualTo(version);
+
+    // Usage changes without any API event: the next refresh reports it.
+    nodeA.fill("docker", "thinpool", 42.5);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> Double.valueOf(42.5).equals(get("runbook.node-a").getStatus().pool.dataPercent));
+  }
+
+  @Test
+  void anotherNodesThinPoolIsNeverTouched() {
+    client.resource(pool("runbook.node-b", "node-b", "/dev/sdb")).create();
+    client.resource(pool("runbook.node-a", "node-a", "/dev/sdb")).create();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready("runbook.node-a"));
+
+    ThinPool other = get("runbook.node-b");
+    assertThat(other.getStatus()).isNull();
+    assertThat(other.getMetadata().getFinalizers()).isEmpty();
+  }
+
+  @Test
+  void whenTwoThinPoolsClaimTheSameVolumeGroupThenTheNewerOneIsAConflictAndTouchesNothing() {
+    client.resource(pool("first.node-a", "node-a", "/dev/sdb")).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready("first.node-a"));
+    int before = (int) nodeA.commands().stream().filter(c -> c.startsWith("pvcreate")).count();
+
+    client.resource(pool("second.node-a", "node-a", "/dev/sdc")).create();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              ThinPool second = get("second.node-a");
+              return second.getStatus() != null
+                  && Conditions.isTrue(second.getStatus().conditions, ThinPoolReconciler.CONFLICT);
+            });
+    assertThat(
+            get("second.node-a").getStatus().conditions.stream()
+                .filter(c -> c.getType().equals("Conflict"))
+                .findFirst()
+                .orElseThrow()
+                .getMessage())
+        .contains("first.node-a");
+    assertThat(nodeA.commands().stream().filter(c -> c.startsWith("pvcreate")).count())
+        .isEqualTo(before);
+
+    client.resource(get("second.node-a")).delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("second.node-a") == null);
+    assertThat(nodeA.commands()).noneMatch(c -> c.startsWith("vgremove"));
+  }
+
+  @Test
+  void deletingWithRetainLeavesLvmAloneAndWithDeleteTearsItDown() {
+    client.resource(pool("keep.node-a", "node-a", "/dev/sdb")).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready("keep.node-a"));
+    client.resource(get("keep.node-a")).delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("keep.node-a") == null);
+    assertThat(nodeA.commands()).noneMatch(c -> c.startsWith("vgremove"));
+
+    ThinPool doomed = pool("drop.node-a", "node-a", "/dev/sdb");
+    doomed.getSpec().deletionPolicy = DeletionPolicy.Delete;
+    client.resource(doomed).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready("drop.node-a"));
+    client.resource(get("drop.node-a")).delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("drop.node-a") == null);
+    assertThat(nodeA.commands())
+        .contains("vgremove --force --yes docker", "pvremove --yes /dev/sdb");
+  }
+}

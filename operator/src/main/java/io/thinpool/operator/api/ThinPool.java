@@ -5,6 +5,10 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /** One node's pool, kept by the controller and acted on only by that node's agent. */
 @Group(ThinPoolConfig.GROUP)
@@ -48,6 +52,32 @@ public class ThinPool extends CustomResource<ThinPoolSpec, ThinPoolStatus> {
   public static final String CONFIG_LABEL = "thinpool.io/config";
 
   public static final String NODE_LABEL = "thinpool.io/node";
+
+  /** Label values stop at 63 characters; longer node names are cut and made unique by a hash. */
+  public static String labelValue(String name) {
+    if (name.length() <= 63) {
+      return name;
+    }
+    return name.substring(0, 54) + "-" + sha256(name).substring(0, 8);
+  }
+
+  /** One ThinPool per (config, node): {@code <config>.<node>}, shortened the same way past 253. */
+  public static String nameFor(String config, String node) {
+    String name = config + "." + node;
+    return name.length() <= 253
+        ? name
+        : name.substring(0, 244) + "-" + sha256(name).substring(0, 8);
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private static final long serialVersionUID = 1L;
 }

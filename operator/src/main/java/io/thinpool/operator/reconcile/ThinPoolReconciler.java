@@ -55,7 +55,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
 
   /** The label selector this agent registers with: only its own node's ThinPools reach it. */
   public static String selectorFor(String nodeName) {
-    return ThinPool.NODE_LABEL + "=" + nodeName;
+    return ThinPool.NODE_LABEL + "=" + ThinPool.labelValue(nodeName);
   }
 
   @Override

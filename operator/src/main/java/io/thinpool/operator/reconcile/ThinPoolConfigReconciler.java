@@ -1,0 +1,229 @@
+package io.thinpool.operator.reconcile;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolConfig;
+import io.thinpool.operator.api.ThinPoolConfigStatus;
+import io.thinpool.operator.api.ThinPoolSpec;
+import io.thinpool.operator.status.ThinPoolConfigStatuses;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller (leader-elected, one per cluster): keeps exactly one ThinPool per node the config
+ * selects, like a DaemonSet keeps one Pod per node, and folds their statuses into the config's. It
+ * never runs anything on a node.
+ */
+@ControllerConfiguration(
+    name = ThinPoolConfigReconciler.NAME,
+    finalizerName = ThinPoolConfigReconciler.FINALIZER)
+public final class ThinPoolConfigReconciler
+    implements Reconciler<ThinPoolConfig>, Cleaner<ThinPoolConfig> {
+
+  public static final String NAME = "thinpool-controller";
+  public static final String FINALIZER = "thinpool.io/controller";
+  public static final String FIELD_MANAGER = "thinpool-controller";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ThinPoolConfigReconciler.class);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final Duration DELETION_POLL = Duration.ofSeconds(2);
+
+  private final Clock clock;
+
+  public ThinPoolConfigReconciler(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, ThinPoolConfig>> prepareEventSources(
+      EventSourceContext<ThinPoolConfig> context) {
+    var nodes =
+        InformerEventSourceConfiguration.from(Node.class, ThinPoolConfig.class)
+            .withName("nodes")
+            .withSecondaryToPrimaryMapper(
+                node ->
+                    context
+                        .getPrimaryCache()
+                        .list()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build();
+    var pools =
+        InformerEventSourceConfiguration.from(ThinPool.class, ThinPoolConfig.class)
+            .withName("thinpools")
+            .withLabelSelector(ThinPool.CONFIG_LABEL)
+            .withSecondaryToPrimaryMapper(
+                pool ->
+                    Optional.ofNullable(pool.getMetadata().getLabels())
+                        .map(labels -> labels.get(ThinPool.CONFIG_LABEL))
+                        .map(config -> Set.of(new ResourceID(config)))
+                        .orElse(Set.of()))
+            .build();
+    return List.of(
+        new InformerEventSource<>(nodes, context), new InformerEventSource<>(pools, context));
+  }
+
+  @Override
+  public UpdateControl<ThinPoolConfig> reconcile(
+      ThinPoolConfig config, Context<ThinPoolConfig> context) {
+    KubernetesClient client = context.getClient();
+    List<Node> allNodes = informer(context, "nodes", Node.class).list().toList();
+    Map<String, Node> selected =
+        allNodes.stream()
+            .filter(
+                node ->
+                    LabelSelectors.matches(
+                        config.getSpec().nodeSelector, node.getMetadata().getLabels()))
+            .collect(Collectors.toMap(node -> node.getMetadata().getName(), node -> node));
+    List<ThinPool> existing = poolsOf(config, context);
+
+    for (Node node : selected.values()) {
+      ThinPool desired = desired(config, node.getMetadata().getName());
+      Optional<ThinPool> current =
+          existing.stream()
+              .filter(p -> p.getMetadata().getName().equals(desired.getMetadata().getName()))
+              .findFirst();
+      if (current.isEmpty()
+          || !JSON.valueToTree(current.get().getSpec())
+              .equals(JSON.valueToTree(desired.getSpec()))) {
+        client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      }
+    }
+    Set<String> nodeNames =
+        allNodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+    for (ThinPool pool : existing) {
+      if (!selected.containsKey(pool.getSpec().nodeName)) {
+        LOG.info(
+            "ThinPoolConfig {}: node {} left the selection, deleting {}",
+            name(config),
+            pool.getSpec().nodeName,
+            pool.getMetadata().getName());
+        release(client, pool, nodeNames);
+      }
+    }
+
+    List<ThinPool> current =
+        poolsOf(config, context).stream()
+            .filter(p -> selected.containsKey(p.getSpec().nodeName))
+            .toList();
+    ThinPoolConfigStatus status =
+        ThinPoolConfigStatuses.from(config, current, selected.size(), clock.instant());
+    if (config.getStatus() != null
+        && JSON.valueToTree(config.getStatus()).equals(JSON.valueToTree(status))) {
+      return UpdateControl.noUpdate();
+    }
+    config.setStatus(status);
+    return UpdateControl.patchStatus(config);
+  }
+
+  @Override
+  public DeleteControl cleanup(ThinPoolConfig config, Context<ThinPoolConfig> context) {
+    Set<String> nodeNames =
+        informer(context, "nodes", Node.class)
+            .list()
+            .map(n -> n.getMetadata().getName())
+            .collect(Collectors.toSet());
+    List<ThinPool> pools = poolsOf(config, context);
+    pools.forEach(pool -> release(context.getClient(), pool, nodeNames));
+    if (pools.isEmpty()) {
+      return DeleteControl.defaultDelete();
+    }
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(DELETION_POLL);
+  }
+
+  /**
+   * Deletes a ThinPool; its agent tears down (or not, per policy) and removes its finalizer. A
+   * ThinPool whose node is gone has no agent left, so its finalizer is removed here.
+   */
+  private static void release(KubernetesClient client, ThinPool pool, Set<String> nodeNames) {
+    var resource = client.resources(ThinPool.class).withName(pool.getMetadata().getName());
+    if (pool.getMetadata().getDeletionTimestamp() == null) {
+      resource.delete();
+    }
+    if (!nodeNames.contains(pool.getSpec().nodeName)
+        && !pool.getMetadata().getFinalizers().isEmpty()) {
+      resource.edit(
+          p -> {
+            p.getMetadata().getFinalizers().remove(ThinPoolReconciler.FINALIZER);
+            return p;
+          });
+    }
+  }
+
+  /**
+   * The ThinPool for one node: the config's parameters, the node, labels and an owner reference.
+   */
+  static ThinPool desired(ThinPoolConfig config, String node) {
+    ThinPool pool = new ThinPool();
+    pool.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(ThinPool.nameFor(name(config), node))
+            .withLabels(
+                Map.of(
+                    ThinPool.CONFIG_LABEL,
+                    ThinPool.labelValue(name(config)),
+                    ThinPool.NODE_LABEL,
+                    ThinPool.labelValue(node)))
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(config.getApiVersion())
+                    .withKind(config.getKind())
+                    .withName(name(config))
+                    .withUid(config.getMetadata().getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(true)
+                    .build())
+            .build());
+    ThinPoolSpec spec = JSON.convertValue(config.getSpec(), ThinPoolSpec.class);
+    spec.nodeName = node;
+    pool.setSpec(spec);
+    return pool;
+  }
+
+  private static List<ThinPool> poolsOf(ThinPoolConfig config, Context<ThinPoolConfig> context) {
+    String label = ThinPool.labelValue(name(config));
+    return informer(context, "thinpools", ThinPool.class)
+        .list()
+        .filter(
+            p ->
+                p.getMetadata().getLabels() != null
+                    && label.equals(p.getMetadata().getLabels().get(ThinPool.CONFIG_LABEL)))
+        .toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata>
+      InformerEventSource<R, ThinPoolConfig> informer(
+          Context<ThinPoolConfig> context, String name, Class<R> type) {
+    return (InformerEventSource<R, ThinPoolConfig>)
+        context.eventSourceRetriever().getEventSourceFor(type, name);
+  }
+
+  private static String name(ThinPoolConfig config) {
+    return config.getMetadata().getName();
+  }
+}

@@ -1,0 +1,121 @@
+package io.thinpool.operator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolConfig;
+import io.thinpool.operator.api.ThinPoolConfigStatus;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Folds a config's ThinPools into the summary users watch with {@code kubectl get tpc}. */
+public final class ThinPoolConfigStatuses {
+
+  /** Enough to see the worst nodes; the full picture is {@code kubectl get tp}. */
+  static final int NODES_LISTED = 20;
+
+  private static final Set<String> DEGRADED = Set.of("Degraded", "Failed", "Refused", "Conflict");
+
+  private ThinPoolConfigStatuses() {}
+
+  public static ThinPoolConfigStatus from(
+      ThinPoolConfig config, List<ThinPool> pools, int nodesMatched, Instant now) {
+    ThinPoolConfigStatus previous =
+        config.getStatus() == null ? new ThinPoolConfigStatus() : config.getStatus();
+    Long generation = config.getMetadata().getGeneration();
+    ThinPoolConfigStatus status = new ThinPoolConfigStatus();
+    status.observedGeneration = generation;
+    status.nodesMatched = nodesMatched;
+    status.nodesReady = (int) pools.stream().filter(ThinPoolConfigStatuses::ready).count();
+    status.nodesDegraded =
+        (int)
+            pools.stream()
+                .filter(p -> p.getStatus() != null && DEGRADED.contains(p.getStatus().phase))
+                .count();
+    status.ready = status.nodesReady + "/" + nodesMatched;
+    worst(pools, p -> p.getStatus().pool.dataPercent)
+        .ifPresent(
+            p -> {
+              status.maxDataPercent = p.getStatus().pool.dataPercent;
+              status.maxDataPercentNode = p.getSpec().nodeName;
+            });
+    worst(pools, p -> p.getStatus().pool.metadataPercent)
+        .ifPresent(
+            p -> {
+              status.maxMetadataPercent = p.getStatus().pool.metadataPercent;
+              status.maxMetadataPercentNode = p.getSpec().nodeName;
+            });
+    boolean allReady = nodesMatched > 0 && status.nodesReady == nodesMatched;
+    List<Condition> conditions = previous.conditions == null ? List.of() : previous.conditions;
+    conditions =
+        Conditions.set(
+            conditions,
+            "Ready",
+            allReady,
+            allReady ? "AllNodesReady" : "NodesNotReady",
+            status.ready + " nodes have a ready pool",
+            generation,
+            now);
+    boolean degraded = status.nodesDegraded > 0;
+    conditions =
+        Conditions.set(
+            conditions,
+            "Degraded",
+            degraded,
+            degraded ? "NodesDegraded" : "NoNodeDegraded",
+            status.nodesDegraded + " node(s) degraded, refused, failed or in conflict",
+            generation,
+            now);
+    status.conditions = conditions;
+    status.nodes =
+        pools.stream()
+            .sorted(
+                Comparator.comparing((ThinPool p) -> ready(p))
+                    .thenComparing(ThinPoolConfigStatuses::dataPercent, Comparator.reverseOrder())
+                    .thenComparing(p -> p.getSpec().nodeName))
+            .limit(NODES_LISTED)
+            .map(ThinPoolConfigStatuses::summary)
+            .toList();
+    return status;
+  }
+
+  private static boolean ready(ThinPool pool) {
+    return pool.getStatus() != null && Conditions.isTrue(pool.getStatus().conditions, "Ready");
+  }
+
+  private static double dataPercent(ThinPool pool) {
+    return pool.getStatus() == null
+            || pool.getStatus().pool == null
+            || pool.getStatus().pool.dataPercent == null
+        ? 0
+        : pool.getStatus().pool.dataPercent;
+  }
+
+  private static Optional<ThinPool> worst(
+      List<ThinPool> pools, java.util.function.Function<ThinPool, Double> usage) {
+    return pools.stream()
+        .filter(p -> p.getStatus() != null && p.getStatus().pool != null && usage.apply(p) != null)
+        .max(Comparator.comparing(usage));
+  }
+
+  private static ThinPoolConfigStatus.NodeSummary summary(ThinPool pool) {
+    ThinPoolConfigStatus.NodeSummary node = new ThinPoolConfigStatus.NodeSummary();
+    node.node = pool.getSpec().nodeName;
+    node.phase = pool.getStatus() == null ? "Pending" : pool.getStatus().phase;
+    if (pool.getStatus() != null && pool.getStatus().pool != null) {
+      node.dataPercent = pool.getStatus().pool.dataPercent;
+      node.metadataPercent = pool.getStatus().pool.metadataPercent;
+    }
+    node.message =
+        pool.getStatus() == null
+            ? "waiting for the node's agent"
+            : pool.getStatus().conditions.stream()
+                .filter(c -> c.getType().equals("Ready"))
+                .map(Condition::getMessage)
+                .findFirst()
+                .orElse("");
+    return node;
+  }
+}

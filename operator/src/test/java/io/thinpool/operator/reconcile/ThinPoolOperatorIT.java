@@ -1,0 +1,225 @@
+package io.thinpool.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolConfig;
+import io.thinpool.operator.api.ThinPoolConfigSpec;
+import io.thinpool.operator.lvm.FakeLvmNode;
+import io.thinpool.operator.testk8s.KubeApi;
+import io.thinpool.operator.testk8s.LocalKubeBinaries;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The controller and three nodes' agents in-process against a real API server; the nodes' LVM is
+ * simulated in memory (the real-kernel behaviour is PoolEngineIT's).
+ */
+@ExtendWith(LocalKubeBinaries.class)
+@EnableKubeAPIServer(updateKubeConfigFile = false)
+class ThinPoolOperatorIT {
+
+  private static final long DISK = 2L * 1024 * 1024 * 1024;
+  private static final List<String> NODES = List.of("node-a", "node-b", "node-c");
+
+  static KubernetesClient client;
+
+  private final Map<String, FakeLvmNode> hosts = new LinkedHashMap<>();
+  private final List<Operator> operators = new ArrayList<>();
+
+  @BeforeAll
+  static void installCrds() {
+    KubeApi.installCrds(client);
+  }
+
+  @BeforeEach
+  void startControllerAndAgents() {
+    for (String name : NODES) {
+      client
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .addToLabels("thinpool.io/storage", "true")
+                  .endMetadata()
+                  .build())
+          .create();
+      hosts.put(name, new FakeLvmNode(DISK, "/dev/sdb"));
+      Operator agent = operator();
+      agent.register(
+          new ThinPoolReconciler(name, hosts.get(name), Duration.ofSeconds(1), Clock.systemUTC()),
+          o -> o.withLabelSelector(ThinPoolReconciler.selectorFor(name)));
+      agent.start();
+    }
+    Operator controller = operator();
+    controller.register(new ThinPoolConfigReconciler(Clock.systemUTC()));
+    controller.start();
+  }
+
+  private Operator operator() {
+    KubernetesClient own =
+        new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+    Operator operator = new Operator(o -> o.withKubernetesClient(own));
+    operators.add(operator);
+    return operator;
+  }
+
+  @AfterEach
+  void stopAll() {
+    operators.forEach(Operator::stop);
+    for (var type : List.of(ThinPool.class, ThinPoolConfig.class)) {
+      client
+          .resources(type)
+          .list()
+          .getItems()
+          .forEach(
+              r -> {
+                r.getMetadata().setFinalizers(List.of());
+                client.resource(r).update();
+              });
+      client.resources(type).delete();
+    }
+    client.nodes().delete();
+  }
+
+  private static ThinPoolConfig runbook() {
+    ThinPoolConfig config = new ThinPoolConfig();
+    config.setMetadata(new ObjectMetaBuilder().withName("runbook").build());
+    ThinPoolConfigSpec spec = new ThinPoolConfigSpec();
+    spec.devices = List.of("/dev/sdb");
+    spec.nodeSelector =
+        new LabelSelectorBuilder().addToMatchLabels("thinpool.io/storage", "true").build();
+    config.setSpec(spec);
+    return config;
+  }
+
+  private static ThinPoolConfig config() {
+    return client.resources(ThinPoolConfig.class).withName("runbook").get();
+  }
+
+  private static List<ThinPool> pools() {
+    return client.resources(ThinPool.class).list().getItems();
+  }
+
+  @Test
+  void theRunbookConfigGivesEveryNodeAReadyPoolAndASummary() {
+    client.resource(runbook()).create();
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> config().getStatus() != null && "3/3".equals(config().getStatus().ready));
+
+    assertThat(pools())
+        .extracting(p -> p.getSpec().nodeName)
+        .containsExactlyInAnyOrderElementsOf(NODES);
+    assertThat(pools())
+        .allSatisfy(
+            p -> {
+              assertThat(p.getMetadata().getLabels())
+                  .containsEntry(ThinPool.CONFIG_LABEL, "runbook");
+              assertThat(p.getMetadata().getOwnerReferences())
+                  .singleElement()
+                  .satisfies(o -> assertThat(o.getName()).isEqualTo("runbook"));
+              assertThat(p.getStatus().pool.size).isEqualTo("1.79Gi");
+            });
+    hosts.get("node-b").fill("docker", "thinpool", 61.0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Double.valueOf(61.0).equals(config().getStatus().maxDataPercent));
+    assertThat(config().getStatus().maxDataPercentNode).isEqualTo("node-b");
+    assertThat(config().getStatus().nodes.get(0).node).isEqualTo("node-b");
+    assertThat(KubeApi.printedColumns(client, "/apis/thinpool.io/v1alpha1/thinpoolconfigs"))
+        .contains("Ready", "Max Data%");
+  }
+
+  @Test
+  void whenANodeLeavesTheSelectionItsThinPoolGoesAndLvmIsRetainedThenItComesBack() {
+    client.resource(runbook()).create();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> config().getStatus() != null && "3/3".equals(config().getStatus().ready));
+
+    client
+        .nodes()
+        .withName("node-c")
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().remove("thinpool.io/storage");
+              return n;
+            });
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> pools().size() == 2 && "2/2".equals(config().getStatus().ready));
+    assertThat(hosts.get("node-c").commands()).noneMatch(c -> c.startsWith("vgremove"));
+
+    client
+        .nodes()
+        .withName("node-c")
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().put("thinpool.io/storage", "true");
+              return n;
+            });
+    await().atMost(Duration.ofSeconds(30)).until(() -> "3/3".equals(config().getStatus().ready));
+  }
+
+  @Test
+  void aSpecChangeReachesEveryNodeAndADeletedNodeDoesNotBlockDeletion() {
+    client.resource(runbook()).create();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> config().getStatus() != null && "3/3".equals(config().getStatus().ready));
+
+    client
+        .resources(ThinPoolConfig.class)
+        .withName("runbook")
+        .edit(
+            c -> {
+              c.getSpec().autoextend.thresholdPercent = 70;
+              return c;
+            });
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                pools().stream()
+                    .allMatch(
+                        p ->
+                            p.getStatus() != null
+                                && p.getStatus().autoextend != null
+                                && Integer.valueOf(70)
+                                    .equals(p.getStatus().autoextend.thresholdPercent)));
+    hosts
+        .values()
+        .forEach(
+            host ->
+                assertThat(host.commands())
+                    .anyMatch(
+                        c -> c.startsWith("dd of=/etc/lvm/profile/docker-thinpool.profile.tmp")));
+
+    operators.get(1).stop(); // node-b's agent goes with its node
+    client.nodes().withName("node-b").delete();
+    client.resources(ThinPoolConfig.class).withName("runbook").delete();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> config() == null && pools().isEmpty());
+  }
+}

@@ -5,23 +5,25 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.thinpool.operator.Operators;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.api.ThinPoolConfigSpec;
 import io.thinpool.operator.lvm.FakeLvmNode;
 import io.thinpool.operator.testk8s.KubeApi;
 import io.thinpool.operator.testk8s.LocalKubeBinaries;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,6 +46,9 @@ class ThinPoolOperatorIT {
   private final Map<String, FakeLvmNode> hosts = new LinkedHashMap<>();
   private final List<Operator> operators = new ArrayList<>();
 
+  /** A lease of its own per test: no waiting for the previous test's leader's lease to expire. */
+  private final String leaseNamespace = "lease-" + UUID.randomUUID().toString().substring(0, 8);
+
   @BeforeAll
   static void installCrds() {
     KubeApi.installCrds(client);
@@ -62,23 +67,23 @@ class ThinPoolOperatorIT {
                   .build())
           .create();
       hosts.put(name, new FakeLvmNode(DISK, "/dev/sdb"));
-      Operator agent = operator();
-      agent.register(
-          new ThinPoolReconciler(name, hosts.get(name), Duration.ofSeconds(1), Clock.systemUTC()),
-          o -> o.withLabelSelector(ThinPoolReconciler.selectorFor(name)));
-      agent.start();
+      start(Operators.agent(ownClient(), name, hosts.get(name), Duration.ofSeconds(1)));
     }
-    Operator controller = operator();
-    controller.register(new ThinPoolConfigReconciler(Clock.systemUTC()));
-    controller.start();
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(leaseNamespace).endMetadata().build())
+        .serverSideApply();
+    start(Operators.controller(ownClient(), leaseNamespace, false));
   }
 
-  private Operator operator() {
-    KubernetesClient own =
-        new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-    Operator operator = new Operator(o -> o.withKubernetesClient(own));
+  private static KubernetesClient ownClient() {
+    return new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+  }
+
+  private void start(Operator operator) {
     operators.add(operator);
-    return operator;
+    operator.start();
   }
 
   @AfterEach

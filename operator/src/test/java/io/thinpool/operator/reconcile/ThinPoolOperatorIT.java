@@ -5,11 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.thinpool.operator.Operators;
 import io.thinpool.operator.api.ThinPool;
@@ -31,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The controller and three nodes' agents in-process against a real API server; the nodes' LVM is
- * simulated in memory (the real-kernel behaviour is PoolEngineIT's).
+ * The controller and three nodes' agents in-process against a real API server, each acting as its
+ * service account with only the chart's RBAC rules; the nodes' LVM is simulated in memory (the
+ * real-kernel behaviour is PoolEngineIT's).
  */
 @ExtendWith(LocalKubeBinaries.class)
 @EnableKubeAPIServer(updateKubeConfigFile = false)
@@ -50,8 +49,9 @@ class ThinPoolOperatorIT {
   private final String leaseNamespace = "lease-" + UUID.randomUUID().toString().substring(0, 8);
 
   @BeforeAll
-  static void installCrds() {
+  static void installCrdsAndRbac() {
     KubeApi.installCrds(client);
+    KubeApi.installChartRbac(client);
   }
 
   @BeforeEach
@@ -67,18 +67,12 @@ class ThinPoolOperatorIT {
                   .build())
           .create();
       hosts.put(name, new FakeLvmNode(DISK, "/dev/sdb"));
-      start(Operators.agent(ownClient(), name, hosts.get(name), Duration.ofSeconds(1)));
+      start(
+          Operators.agent(
+              KubeApi.as(client, KubeApi.AGENT), name, hosts.get(name), Duration.ofSeconds(1)));
     }
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(leaseNamespace).endMetadata().build())
-        .serverSideApply();
-    start(Operators.controller(ownClient(), leaseNamespace, false));
-  }
-
-  private static KubernetesClient ownClient() {
-    return new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+    KubeApi.bindLeaderElection(client, leaseNamespace);
+    start(Operators.controller(KubeApi.as(client, KubeApi.CONTROLLER), leaseNamespace, false));
   }
 
   private void start(Operator operator) {

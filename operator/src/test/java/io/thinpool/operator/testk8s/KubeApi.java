@@ -1,7 +1,12 @@
 package io.thinpool.operator.testk8s;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.io.IOException;
@@ -45,6 +50,7 @@ public final class KubeApi {
             .waitUntilCondition(
                 c ->
                     c.getStatus() != null
+                        && c.getStatus().getConditions() != null
                         && c.getStatus().getConditions().stream()
                             .anyMatch(
                                 cond ->
@@ -56,6 +62,97 @@ public final class KubeApi {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  public static final String AGENT = "system:serviceaccount:thinpool-system:thinpool-agent";
+  public static final String CONTROLLER =
+      "system:serviceaccount:thinpool-system:thinpool-controller";
+
+  /**
+   * The chart's ClusterRoles, bound to the agent's and the controller's service-account users as
+   * the chart binds them.
+   */
+  public static void installChartRbac(KubernetesClient client) {
+    try (var roles =
+        Files.newInputStream(Path.of("../helm/thinpool-operator/templates/clusterroles.yaml"))) {
+      client
+          .load(roles)
+          .items()
+          .forEach(
+              role ->
+                  client
+                      .resource(role)
+                      .fieldManager("thinpool-tests")
+                      .forceConflicts()
+                      .serverSideApply());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    bindCluster(client, "thinpool-agent", AGENT);
+    bindCluster(client, "thinpool-controller", CONTROLLER);
+  }
+
+  private static void bindCluster(KubernetesClient client, String role, String user) {
+    client
+        .resource(
+            new ClusterRoleBindingBuilder()
+                .withNewMetadata()
+                .withName(role)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role)
+                .addNewSubject()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("User")
+                .withName(user)
+                .endSubject()
+                .build())
+        .fieldManager("thinpool-tests")
+        .forceConflicts()
+        .serverSideApply();
+  }
+
+  /**
+   * The controller's lease permission, in one namespace only, as the chart's RoleBinding grants it.
+   */
+  public static void bindLeaderElection(KubernetesClient client, String namespace) {
+    client
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .fieldManager("thinpool-tests")
+        .serverSideApply();
+    client
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName("thinpool-controller-leader-election")
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewRoleRef(
+                    "rbac.authorization.k8s.io",
+                    "ClusterRole",
+                    "thinpool-controller-leader-election")
+                .addNewSubject()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("User")
+                .withName(CONTROLLER)
+                .endSubject()
+                .build())
+        .fieldManager("thinpool-tests")
+        .forceConflicts()
+        .serverSideApply();
+  }
+
+  /**
+   * A client of its own that acts as {@code user}: what that identity's RBAC allows, nothing more.
+   */
+  public static KubernetesClient as(KubernetesClient admin, String user) {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder(admin.getConfiguration())
+                .withImpersonateUsername(user)
+                .withImpersonateGroups("system:serviceaccounts", "system:authenticated")
+                .build())
+        .build();
   }
 
   /** The column names `kubectl get` shows for a resource: the server-side Table's columns. */

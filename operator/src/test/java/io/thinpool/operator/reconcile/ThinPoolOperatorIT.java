@@ -144,8 +144,13 @@ class ThinPoolOperatorIT {
         .until(() -> Double.valueOf(61.0).equals(config().getStatus().maxDataPercent));
     assertThat(config().getStatus().maxDataPercentNode).isEqualTo("node-b");
     assertThat(config().getStatus().nodes.get(0).node).isEqualTo("node-b");
-    assertThat(KubeApi.printedColumns(client, "/apis/thinpool.io/v1alpha1/thinpoolconfigs"))
-        .contains("Ready", "Max Data%");
+    String printed = KubeApi.kubectl(client, "get", "tpc,tp");
+    System.out.println(printed);
+    assertThat(printed)
+        .containsPattern("NAME +READY +MAX DATA% +MAX META% +AGE")
+        .containsPattern("runbook +3/3 +61")
+        .containsPattern("NAME +NODE +CONFIG +SIZE +DATA% +META% +AUTOEXTEND +READY +AGE")
+        .containsPattern("runbook\\.node-b +node-b +runbook +1\\.79Gi +61 +10 +NoRoom +True");
   }
 
   @Test

@@ -155,6 +155,56 @@ public final class KubeApi {
         .build();
   }
 
+  /**
+   * Runs the kubectl built beside the API server against it, as a user would, and returns what it
+   * prints. Credentials go to files in a temporary directory, never to ~/.kube.
+   */
+  public static String kubectl(KubernetesClient client, String... args) {
+    try {
+      Path dir = Files.createTempDirectory("kubectl");
+      var config = client.getConfiguration();
+      Path ca = credential(dir.resolve("ca.crt"), config.getCaCertData(), config.getCaCertFile());
+      Path cert =
+          credential(
+              dir.resolve("client.crt"), config.getClientCertData(), config.getClientCertFile());
+      Path key =
+          credential(
+              dir.resolve("client.key"), config.getClientKeyData(), config.getClientKeyFile());
+      Path binary =
+          Files.list(Path.of(System.getenv("KUBE_API_TEST_DIR"), "k8s"))
+              .findFirst()
+              .orElseThrow()
+              .resolve("kubectl");
+      List<String> argv =
+          new java.util.ArrayList<>(
+              List.of(
+                  binary.toString(),
+                  "--server=" + config.getMasterUrl(),
+                  "--certificate-authority=" + ca,
+                  "--client-certificate=" + cert,
+                  "--client-key=" + key));
+      argv.addAll(List.of(args));
+      Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+      String out =
+          new String(
+              process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      process.waitFor();
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The client's configuration holds each credential either inline (base64) or as a file. */
+  private static Path credential(Path target, String base64, String file) throws IOException {
+    return base64 != null
+        ? Files.write(target, java.util.Base64.getDecoder().decode(base64))
+        : Path.of(file);
+  }
+
   /** The column names `kubectl get` shows for a resource: the server-side Table's columns. */
   public static List<String> printedColumns(KubernetesClient client, String path) {
     HttpRequest request =

@@ -12,12 +12,13 @@ import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.HostCommandRunner;
 import io.thinpool.operator.lvm.PoolEngine;
-import io.thinpool.operator.lvm.PoolSpec;
+import io.thinpool.operator.lvm.Step;
 import io.thinpool.operator.status.Conditions;
 import io.thinpool.operator.status.ThinPoolStatuses;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -70,15 +71,23 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     }
     Optional<ThinPool> older = olderClaimant(pool, context);
     ThinPoolStatus status;
+    List<Step> executed = List.of();
     if (older.isPresent()) {
       status = conflicted(pool, older.get());
     } else {
-      PoolSpec spec = pool.getSpec().toPoolSpec();
-      status = ThinPoolStatuses.from(pool, new PoolEngine(node).reconcile(spec), clock.instant());
+      PoolEngine.Outcome outcome = new PoolEngine(node).reconcile(pool.getSpec().toPoolSpec());
+      executed = outcome.executed();
+      status = ThinPoolStatuses.from(pool, outcome, clock.instant());
     }
     if (sameStatus(pool.getStatus(), status)) {
       return UpdateControl.<ThinPool>noUpdate().rescheduleAfter(refresh);
     }
+    PoolEvents.emit(
+        context.getClient(),
+        pool,
+        nodeName,
+        PoolEvents.between(pool.getStatus(), status, executed),
+        clock.instant());
     pool.setStatus(status);
     return UpdateControl.patchStatus(pool).rescheduleAfter(refresh);
   }
@@ -93,6 +102,18 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     PoolEngine.Outcome outcome = new PoolEngine(node).teardown(pool.getSpec().toPoolSpec(), false);
     if (outcome.status() == PoolEngine.Status.CONVERGED) {
       LOG.info("ThinPool {}: torn down ({} steps)", name(pool), outcome.executed().size());
+      PoolEvents.emit(
+          context.getClient(),
+          pool,
+          nodeName,
+          List.of(
+              new PoolEvents.PoolEvent(
+                  false,
+                  "TornDown",
+                  "deletionPolicy Delete: removed "
+                      + String.join(
+                          "; ", outcome.executed().stream().map(Step::toString).toList()))),
+          clock.instant());
       return DeleteControl.defaultDelete();
     }
     String why =

@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.thinpool.operator.testk8s.KubeApi;
 import io.thinpool.operator.testk8s.LocalKubeBinaries;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -72,6 +75,18 @@ class ApiValidationIT {
     assertThat(spec.wipeSignatures).isTrue();
     assertThat(spec.destroyExistingDataOnDevices).isFalse();
     assertThat(spec.deletionPolicy).isEqualTo(PoolParameters.DeletionPolicy.Retain);
+  }
+
+  @Test
+  void theSamplesAreAccepted() throws IOException {
+    try (var samples = Files.list(Path.of("../deploy/samples"))) {
+      for (Path sample : samples.sorted().toList()) {
+        ThinPoolConfig config = client.resources(ThinPoolConfig.class).load(sample.toFile()).item();
+        assertThat(client.resource(config).create().getSpec().devices)
+            .as(sample.toString())
+            .containsExactly("/dev/sdb");
+      }
+    }
   }
 
   @Test

@@ -58,16 +58,7 @@ class ThinPoolAgentIT {
   @AfterEach
   void stopAgent() {
     agent.stop();
-    client
-        .resources(ThinPool.class)
-        .list()
-        .getItems()
-        .forEach(
-            p -> {
-              p.getMetadata().setFinalizers(List.of());
-              client.resource(p).update();
-            });
-    client.resources(ThinPool.class).delete();
+    KubeApi.deleteAll(client, ThinPool.class);
   }
 
   private static ThinPool pool(String name, String node, String... devices) {
@@ -82,6 +73,14 @@ class ThinPoolAgentIT {
     spec.devices = List.of(devices);
     pool.setSpec(spec);
     return pool;
+  }
+
+  /** "Type Reason" of the Events recorded for a ThinPool, as `kubectl describe` shows them. */
+  private static List<String> events(String pool) {
+    return client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> pool.equals(e.getInvolvedObject().getName()))
+        .map(e -> e.getType() + " " + e.getReason())
+        .toList();
   }
 
   private static ThinPool get(String name) {
@@ -108,6 +107,10 @@ class ThinPoolAgentIT {
     assertThat(built.getStatus().pool.dataPercent).isEqualTo(0.0);
     assertThat(built.getStatus().autoextend.state).isEqualTo("NoRoom");
     assertThat(built.getStatus().observedGeneration).isEqualTo(built.getMetadata().getGeneration());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> events("runbook.node-a").contains("Normal PoolCreated"));
+    assertThat(events("runbook.node-a")).contains("Warning NoRoom");
 
     // Refreshes keep observing the node but write nothing while nothing changed.
     String version = built.getMetadata().getResourceVersion();
@@ -182,5 +185,6 @@ class ThinPoolAgentIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> get("drop.node-a") == null);
     assertThat(nodeA.commands())
         .contains("vgremove --force --yes docker", "pvremove --yes /dev/sdb");
+    assertThat(events("drop.node-a")).contains("Normal TornDown");
   }
 }

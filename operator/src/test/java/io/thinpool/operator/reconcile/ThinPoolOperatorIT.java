@@ -83,18 +83,7 @@ class ThinPoolOperatorIT {
   @AfterEach
   void stopAll() {
     operators.forEach(Operator::stop);
-    for (var type : List.of(ThinPool.class, ThinPoolConfig.class)) {
-      client
-          .resources(type)
-          .list()
-          .getItems()
-          .forEach(
-              r -> {
-                r.getMetadata().setFinalizers(List.of());
-                client.resource(r).update();
-              });
-      client.resources(type).delete();
-    }
+    KubeApi.deleteAll(client, ThinPool.class, ThinPoolConfig.class);
     client.nodes().delete();
   }
 
@@ -113,6 +102,12 @@ class ThinPoolOperatorIT {
     return client.resources(ThinPoolConfig.class).withName("runbook").get();
   }
 
+  private static void awaitReady(String ready) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> config().getStatus() != null && ready.equals(config().getStatus().ready));
+  }
+
   private static List<ThinPool> pools() {
     return client.resources(ThinPool.class).list().getItems();
   }
@@ -121,9 +116,7 @@ class ThinPoolOperatorIT {
   void theRunbookConfigGivesEveryNodeAReadyPoolAndASummary() {
     client.resource(runbook()).create();
 
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> config().getStatus() != null && "3/3".equals(config().getStatus().ready));
+    awaitReady("3/3");
 
     assertThat(pools())
         .extracting(p -> p.getSpec().nodeName)
@@ -156,9 +149,7 @@ class ThinPoolOperatorIT {
   @Test
   void whenANodeLeavesTheSelectionItsThinPoolGoesAndLvmIsRetainedThenItComesBack() {
     client.resource(runbook()).create();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> config().getStatus() != null && "3/3".equals(config().getStatus().ready));
+    awaitReady("3/3");
 
     client
         .nodes()
@@ -188,9 +179,7 @@ class ThinPoolOperatorIT {
   @Test
   void aSpecChangeReachesEveryNodeAndADeletedNodeDoesNotBlockDeletion() {
     client.resource(runbook()).create();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> config().getStatus() != null && "3/3".equals(config().getStatus().ready));
+    awaitReady("3/3");
 
     client
         .resources(ThinPoolConfig.class)

@@ -205,6 +205,23 @@ public final class KubeApi {
         : Path.of(file);
   }
 
+  /**
+   * Removes every object of the given kinds, finalizers first: between tests no agent or controller
+   * is left to remove them, and there is no garbage collector.
+   */
+  @SafeVarargs
+  public static void deleteAll(
+      KubernetesClient client,
+      Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>... types) {
+    for (var type : types) {
+      for (var resource : client.resources(type).list().getItems()) {
+        resource.getMetadata().setFinalizers(List.of());
+        client.resource(resource).update();
+      }
+      client.resources(type).delete();
+    }
+  }
+
   /** The column names `kubectl get` shows for a resource: the server-side Table's columns. */
   public static List<String> printedColumns(KubernetesClient client, String path) {
     HttpRequest request =

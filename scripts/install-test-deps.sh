@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(openjdk-17-jdk-headless maven
           qemu-system-x86 busybox-static cpio kmod xz-utils zstd
           lvm2 dmeventd thin-provisioning-tools python3
-          util-linux fdisk e2fsprogs)
+          util-linux fdisk e2fsprogs openssl)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Boots the test VM (qemu, TCG) with the given raw disk images as /dev/vda, /dev/vdb, ...
-# The command channel is a unix socket at <state-dir>/cmd.sock (virtio-serial in the guest);
+# The command channel is a unix socket at <state-dir>/cmd.sock (virtio-serial in the guest), the
+# node's runner; <state-dir>/ctl.sock is a second one for whoever drives the demo or a test
+# (a socket serves one client at a time);
 # the guest console goes to <state-dir>/console.log. Runs in the foreground: kill it to stop.
 # Usage: boot.sh <state-dir> <disk.img>...
 set -euo pipefail
@@ -9,7 +11,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 cache="$("$here/prepare.sh" | tail -n1)"
 kver="$(cat "$cache/kernel-version")"
 mkdir -p "$state"
-rm -f "$state/cmd.sock"
+rm -f "$state/cmd.sock" "$state/ctl.sock"
 
 drives=()
 for disk in "$@"; do
@@ -26,4 +28,6 @@ exec qemu-system-x86_64 -accel tcg -m "${THINPOOL_VM_MEMORY:-1024}" -smp "${THIN
   -device virtio-serial-pci \
   -chardev "socket,id=cmd,path=$state/cmd.sock,server=on,wait=off" \
   -device virtserialport,chardev=cmd,name=tp.cmd \
+  -chardev "socket,id=ctl,path=$state/ctl.sock,server=on,wait=off" \
+  -device virtserialport,chardev=ctl,name=tp.ctl \
   -no-reboot "${drives[@]}"

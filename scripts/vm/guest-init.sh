@@ -27,14 +27,20 @@ CONF
 rm -rf /etc/lvm/backup /etc/lvm/archive /etc/lvm/devices
 dmeventd || echo "thinpool-vm: dmeventd failed to start"
 
-# The command port, found by the name the host gave it (tp.cmd).
-port=""
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-  for named in /sys/class/virtio-ports/*/name; do
-    [ "$(cat "$named" 2>/dev/null)" = tp.cmd ] && port="/dev/$(basename "$(dirname "$named")")"
+# The command ports, found by the names the host gave them (tp.cmd, tp.ctl).
+port_named() {
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    for named in /sys/class/virtio-ports/*/name; do
+      if [ "$(cat "$named" 2>/dev/null)" = "$1" ]; then
+        found="/dev/$(basename "$(dirname "$named")")"
+        [ -e "$found" ] && echo "$found" && return 0
+      fi
+    done
+    sleep 0.5
   done
-  [ -n "$port" ] && [ -e "$port" ] && break
-  sleep 0.5
-done
-echo "thinpool-vm: kernel $kver, command port $port"
+}
+port="$(port_named tp.cmd)"
+control="$(port_named tp.ctl)"
+echo "thinpool-vm: kernel $kver, command port $port, control port $control"
+/usr/bin/python3 -u "$(arg agent)" "$control" >/dev/null &
 exec /usr/bin/python3 -u "$(arg agent)" "$port"

@@ -67,7 +67,24 @@ public final class HostObserver {
     this.runner = runner;
   }
 
+  /**
+   * One observation for the spec.
+   *
+   * @throws HostCommandException when a probe fails or prints what cannot be read
+   */
   public HostState observe(PoolSpec spec) {
+    try {
+      return probe(spec);
+    } catch (IllegalStateException | NumberFormatException e) {
+      throw new HostCommandException(
+          HostCommand.of(FULLREPORT),
+          FailureKind.FAILED,
+          "unreadable host output: " + e.getMessage(),
+          e);
+    }
+  }
+
+  private HostState probe(PoolSpec spec) {
     LvmReport report = parseFullReport(runner.runChecked(HostCommand.of(FULLREPORT)));
     Optional<VolumeGroup> vg =
         report.volumeGroups.stream().filter(g -> g.name().equals(spec.volumeGroup())).findFirst();

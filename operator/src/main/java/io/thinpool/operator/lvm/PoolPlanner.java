@@ -173,7 +173,8 @@ public final class PoolPlanner {
                   + autoextend.thresholdPercent()
                   + "%, extend by "
                   + autoextend.extendPercent()
-                  + "%)"));
+                  + "%)",
+              LvmNames.dmName(spec.volumeGroup(), spec.poolName())));
     }
     if (pool.map(lv -> !lv.profile().equals(autoextend.profile())).orElse(true)) {
       steps.add(
@@ -499,9 +500,9 @@ public final class PoolPlanner {
    * dd's standard input (fsynced), then rename(2) puts it in place, so LVM and dmeventd never read
    * a half-written profile.
    */
-  private static List<Step> writeFile(String path, String content, String what) {
+  private static List<Step> writeFile(String path, String content, String what, String owner) {
     String directory = path.substring(0, path.lastIndexOf('/'));
-    String temporary = path + ".tmp";
+    String temporary = path + "." + owner + ".tmp"; // per pool: two pools never share a temp file
     return List.of(
         Step.of("the directory for " + what, "mkdir", "-p", "--", directory),
         new Step(

@@ -26,12 +26,12 @@ final class LabelSelectors {
 
   private static boolean holds(LabelSelectorRequirement requirement, Map<String, String> labels) {
     String value = labels.get(requirement.getKey());
-    return switch (requirement.getOperator()) {
+    return switch (String.valueOf(requirement.getOperator())) {
       case "In" -> value != null && requirement.getValues().contains(value);
       case "NotIn" -> value == null || !requirement.getValues().contains(value);
       case "Exists" -> value != null;
       case "DoesNotExist" -> value == null;
-      default -> false;
+      default -> false; // unknown operators select nothing, as the API server would reject them
     };
   }
 }

@@ -2,6 +2,7 @@ package io.thinpool.operator.reconcile;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -82,11 +83,14 @@ public final class ThinPoolConfigReconciler
             .withName("thinpools")
             .withLabelSelector(ThinPool.CONFIG_LABEL)
             .withSecondaryToPrimaryMapper(
+                // By owner reference, not by label: the label is shortened for long names.
                 pool ->
-                    Optional.ofNullable(pool.getMetadata().getLabels())
-                        .map(labels -> labels.get(ThinPool.CONFIG_LABEL))
-                        .map(config -> Set.of(new ResourceID(config)))
-                        .orElse(Set.of()))
+                    pool.getMetadata().getOwnerReferences().stream()
+                        .filter(
+                            owner ->
+                                owner.getKind().equals(HasMetadata.getKind(ThinPoolConfig.class)))
+                        .map(owner -> new ResourceID(owner.getName()))
+                        .collect(Collectors.toSet()))
             .build();
     return List.of(
         new InformerEventSource<>(nodes, context), new InformerEventSource<>(pools, context));
@@ -95,6 +99,9 @@ public final class ThinPoolConfigReconciler
   @Override
   public UpdateControl<ThinPoolConfig> reconcile(
       ThinPoolConfig config, Context<ThinPoolConfig> context) {
+    if (config.getSpec() == null) {
+      return UpdateControl.noUpdate(); // the schema requires devices; nothing to act on
+    }
     KubernetesClient client = context.getClient();
     List<Node> allNodes = informer(context, "nodes", Node.class).list().toList();
     Map<String, Node> selected =
@@ -211,19 +218,21 @@ public final class ThinPoolConfigReconciler
 
   private static List<ThinPool> poolsOf(ThinPoolConfig config, Context<ThinPoolConfig> context) {
     String label = ThinPool.labelValue(name(config));
+    // Owned by this very config (UID), so a hand-made ThinPool with the same label is left alone.
     return informer(context, "thinpools", ThinPool.class)
         .list()
         .filter(
             p ->
                 p.getMetadata().getLabels() != null
-                    && label.equals(p.getMetadata().getLabels().get(ThinPool.CONFIG_LABEL)))
+                    && label.equals(p.getMetadata().getLabels().get(ThinPool.CONFIG_LABEL))
+                    && p.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> o.getUid().equals(config.getMetadata().getUid())))
         .toList();
   }
 
   @SuppressWarnings("unchecked")
-  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata>
-      InformerEventSource<R, ThinPoolConfig> informer(
-          Context<ThinPoolConfig> context, String name, Class<R> type) {
+  private static <R extends HasMetadata> InformerEventSource<R, ThinPoolConfig> informer(
+      Context<ThinPoolConfig> context, String name, Class<R> type) {
     return (InformerEventSource<R, ThinPoolConfig>)
         context.eventSourceRetriever().getEventSourceFor(type, name);
   }

@@ -11,6 +11,7 @@ import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.HostCommandRunner;
+import io.thinpool.operator.lvm.Plan;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.Step;
 import io.thinpool.operator.status.Conditions;
@@ -61,11 +62,11 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
 
   @Override
   public UpdateControl<ThinPool> reconcile(ThinPool pool, Context<ThinPool> context) {
-    if (!nodeName.equals(pool.getSpec().nodeName)) {
+    if (pool.getSpec() == null || !nodeName.equals(pool.getSpec().nodeName)) {
       LOG.warn(
           "ThinPool {} names node {}, not this node {}: ignored",
           name(pool),
-          pool.getSpec().nodeName,
+          pool.getSpec() == null ? null : pool.getSpec().nodeName,
           nodeName);
       return UpdateControl.noUpdate();
     }
@@ -94,10 +95,12 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
 
   @Override
   public DeleteControl cleanup(ThinPool pool, Context<ThinPool> context) {
-    if (pool.getSpec().deletionPolicy != DeletionPolicy.Delete
+    // Not ours to tear down: Retain, another node's object, or LVM state of an older claimant.
+    if (pool.getSpec() == null
+        || !nodeName.equals(pool.getSpec().nodeName)
+        || pool.getSpec().deletionPolicy != DeletionPolicy.Delete
         || olderClaimant(pool, context).isPresent()) {
-      return DeleteControl
-          .defaultDelete(); // Retain, or the LVM state belongs to the older claimant
+      return DeleteControl.defaultDelete();
     }
     PoolEngine.Outcome outcome = new PoolEngine(node).teardown(pool.getSpec().toPoolSpec(), false);
     if (outcome.status() == PoolEngine.Status.CONVERGED) {
@@ -120,7 +123,24 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
         outcome.failure() != null
             ? outcome.failure().getMessage()
             : outcome.plan().refusal().message();
+    if (outcome.status() == PoolEngine.Status.REFUSED
+        && outcome.plan().refusal().reason() == Plan.Reason.FOREIGN_VOLUME_GROUP) {
+      // Nothing of ours is there to remove; holding the finalizer would block deletion forever.
+      PoolEvents.emit(
+          context.getClient(),
+          pool,
+          nodeName,
+          List.of(new PoolEvents.PoolEvent(true, "NotOurs", why)),
+          clock.instant());
+      return DeleteControl.defaultDelete();
+    }
     LOG.warn("ThinPool {}: teardown not done, keeping the finalizer: {}", name(pool), why);
+    PoolEvents.emit(
+        context.getClient(),
+        pool,
+        nodeName,
+        List.of(new PoolEvents.PoolEvent(true, "TeardownBlocked", why)),
+        clock.instant());
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(refresh);
   }
 
@@ -136,7 +156,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
         .getPrimaryCache()
         .list()
         .filter(other -> !other.getMetadata().getName().equals(pool.getMetadata().getName()))
-        .filter(other -> nodeName.equals(other.getSpec().nodeName))
+        .filter(other -> other.getSpec() != null && nodeName.equals(other.getSpec().nodeName))
         .filter(other -> age.compare(other, pool) < 0)
         .filter(
             other ->

@@ -43,6 +43,11 @@ public final class ThinPoolStatuses {
       status.volumeGroup = volumeGroup(report);
       status.pool = report.poolExists() ? pool(report) : null;
       status.autoextend = autoextend(report, previous, outcome.executed(), now);
+    } else {
+      // Observing failed: keep the last known picture (and the extension count) until it works.
+      status.volumeGroup = previous.volumeGroup;
+      status.pool = previous.pool;
+      status.autoextend = previous.autoextend;
     }
 
     boolean ready =

@@ -56,6 +56,13 @@ public final class FakeLvmNode implements HostCommandRunner {
     return this;
   }
 
+  /** A volume group someone else made on {@code device}: untagged, so never ours. */
+  public synchronized FakeLvmNode withForeignVolumeGroup(String name, String device) {
+    vgs.put(name, new Vg());
+    pvs.put(device, name);
+    return this;
+  }
+
   /** Sets the pool's data usage, as filling it with data would. */
   public synchronized void fill(String volumeGroup, String pool, double dataPercent) {
     vgs.get(volumeGroup).lvs.get(pool).dataPercent = dataPercent;

@@ -35,8 +35,8 @@ class PoolPlannerTest {
             "lvcreate --wipesignatures y --yes -n thinpoolmeta docker -l 5%VG",
             "lvconvert -y --zero n -c 512K --thinpool docker/thinpool --poolmetadata docker/thinpoolmeta",
             "mkdir -p -- /etc/lvm/profile",
-            "dd of=/etc/lvm/profile/docker-thinpool.profile.tmp conv=fsync status=none",
-            "mv -f -- /etc/lvm/profile/docker-thinpool.profile.tmp /etc/lvm/profile/docker-thinpool.profile",
+            "dd of=/etc/lvm/profile/docker-thinpool.profile.docker-thinpool.tmp conv=fsync status=none",
+            "mv -f -- /etc/lvm/profile/docker-thinpool.profile.docker-thinpool.tmp /etc/lvm/profile/docker-thinpool.profile",
             "lvchange --metadataprofile docker-thinpool docker/thinpool");
     assertThat(plan.steps().get(6).stdin())
         .isEqualTo(

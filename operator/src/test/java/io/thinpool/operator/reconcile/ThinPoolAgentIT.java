@@ -187,4 +187,37 @@ class ThinPoolAgentIT {
         .contains("vgremove --force --yes docker", "pvremove --yes /dev/sdb");
     assertThat(events("drop.node-a")).contains("Normal TornDown");
   }
+
+  @Test
+  void aThinPoolOnAVolumeGroupThatIsNotOursIsRefusedAndItsDeletionIsNotBlocked() {
+    nodeA.withForeignVolumeGroup("docker", "/dev/sdc");
+    ThinPool foreign = pool("foreign.node-a", "node-a", "/dev/sdb");
+    foreign.getSpec().deletionPolicy = DeletionPolicy.Delete;
+    client.resource(foreign).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("foreign.node-a").getStatus() != null);
+    assertThat(get("foreign.node-a").getStatus().phase).isEqualTo("Refused");
+
+    client.resource(get("foreign.node-a")).delete();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("foreign.node-a") == null);
+    assertThat(events("foreign.node-a")).contains("Warning NotOurs");
+    assertThat(nodeA.commands())
+        .noneMatch(c -> c.startsWith("vgremove") || c.startsWith("pvremove"));
+  }
+
+  @Test
+  void aThinPoolLabelledForThisNodeButNamingAnotherIsNeverActedOnNorTornDown() {
+    client.resource(pool("real.node-a", "node-a", "/dev/sdb")).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready("real.node-a"));
+    ThinPool misdirected = pool("misdirected", "node-a", "/dev/sdb");
+    misdirected.getSpec().nodeName = "node-b";
+    misdirected.getSpec().deletionPolicy = DeletionPolicy.Delete;
+    client.resource(misdirected).create();
+
+    client.resource(client.resources(ThinPool.class).withName("misdirected").get()).delete();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("misdirected") == null);
+    assertThat(nodeA.commands()).noneMatch(c -> c.startsWith("vgremove"));
+    assertThat(ready("real.node-a")).isTrue();
+  }
 }

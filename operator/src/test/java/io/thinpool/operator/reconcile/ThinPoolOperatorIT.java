@@ -207,7 +207,9 @@ class ThinPoolOperatorIT {
             host ->
                 assertThat(host.commands())
                     .anyMatch(
-                        c -> c.startsWith("dd of=/etc/lvm/profile/docker-thinpool.profile.tmp")));
+                        c ->
+                            c.startsWith(
+                                "dd of=/etc/lvm/profile/docker-thinpool.profile.docker-thinpool.tmp")));
 
     operators.get(1).stop(); // node-b's agent goes with its node
     client.nodes().withName("node-b").delete();

@@ -87,4 +87,25 @@ class ThinPoolStatusesTest {
         .singleElement()
         .satisfies(d -> assertThat(d.device).isEqualTo("/dev/sdb"));
   }
+
+  @Test
+  void whenObservingFailsTheLastKnownPoolAndExtensionCountAreKept() {
+    FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
+    PoolSpec spec = PoolSpec.runbook("/dev/sdb").toBuilder().sizes(50, 2).build();
+    ThinPoolStatus first =
+        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(spec), T0);
+    first.autoextend.extensionsObserved = 2L;
+    PoolEngine broken =
+        new PoolEngine(
+            command ->
+                new io.thinpool.operator.lvm.CommandResult(
+                    5, "", "  Can't get lock for docker", false, java.time.Duration.ZERO));
+
+    ThinPoolStatus failed = ThinPoolStatuses.from(resource(first), broken.reconcile(spec), T1);
+
+    assertThat(failed.phase).isEqualTo("Failed");
+    assertThat(condition(failed, "Ready").getReason()).isEqualTo("HostCommandLockContention");
+    assertThat(failed.pool.sizeBytes).isEqualTo(first.pool.sizeBytes);
+    assertThat(failed.autoextend.extensionsObserved).isEqualTo(2L);
+  }
 }

@@ -3,9 +3,12 @@ package io.thinpool.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.thinpool.operator.lvm.HostCommandRunner;
 import io.thinpool.operator.lvm.NsenterCommandRunner;
 import io.thinpool.operator.lvm.SocketCommandRunner;
+import io.thinpool.operator.metrics.OperatorHttpServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,6 +19,7 @@ public final class Main {
   static final String USAGE =
       """
       usage: thinpool-operator agent        the node agent (needs NODE_NAME; THINPOOL_REFRESH_SECONDS, THINPOOL_NODE_SOCKET)
+                                          both serve /metrics, /healthz, /readyz on THINPOOL_HTTP_PORT (8080)
              thinpool-operator controller   the leader-elected controller (POD_NAMESPACE holds the lease)
              thinpool-operator engine ...   run the LVM engine once on this node (engine --help)
       """;
@@ -35,9 +39,16 @@ public final class Main {
                     () ->
                         new IllegalArgumentException(
                             "the agent needs NODE_NAME (the downward API's spec.nodeName)"));
-        run(Operators.agent(client(), node, nodeRunner(settings), settings.refresh()));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        run(
+            Operators.agent(client(), node, nodeRunner(settings), settings.refresh(), registry),
+            settings,
+            registry);
       }
-      case "controller" -> run(Operators.controller(client(), settings.leaseNamespace(), true));
+      case "controller" -> {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        run(Operators.controller(client(), settings.leaseNamespace(), true), settings, registry);
+      }
       case "engine" -> System.exit(EngineCommand.run(rest, System.out, System.err));
       case "-h", "--help" -> System.out.print(USAGE);
       default -> {
@@ -60,8 +71,11 @@ public final class Main {
     return socket;
   }
 
-  private static void run(Operator operator) {
+  /** Starts the operator, then /metrics, /healthz and /readyz on THINPOOL_HTTP_PORT. */
+  private static void run(Operator operator, Settings settings, PrometheusMeterRegistry registry) {
     operator.installShutdownHook(Duration.ofSeconds(10));
+    OperatorHttpServer http = new OperatorHttpServer(settings.httpPort(), operator, registry);
+    Runtime.getRuntime().addShutdownHook(new Thread(http::close));
     operator.start();
   }
 }

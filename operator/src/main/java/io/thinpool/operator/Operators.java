@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.thinpool.operator.lvm.HostCommandRunner;
+import io.thinpool.operator.metrics.PoolMetrics;
 import io.thinpool.operator.reconcile.ThinPoolConfigReconciler;
 import io.thinpool.operator.reconcile.ThinPoolReconciler;
 import java.time.Clock;
@@ -15,12 +17,21 @@ public final class Operators {
 
   private Operators() {}
 
-  /** The node agent: this node's ThinPools only (selected by label, server-side). */
+  /**
+   * The node agent: this node's ThinPools only (selected by label, server-side), its host commands
+   * timed and its pools' series in {@code registry}.
+   */
   public static Operator agent(
-      KubernetesClient client, String nodeName, HostCommandRunner node, Duration refresh) {
+      KubernetesClient client,
+      String nodeName,
+      HostCommandRunner node,
+      Duration refresh,
+      MeterRegistry registry) {
+    PoolMetrics metrics = new PoolMetrics(registry, nodeName);
     Operator operator = new Operator(o -> o.withKubernetesClient(client));
     operator.register(
-        new ThinPoolReconciler(nodeName, node, refresh, Clock.systemUTC()),
+        new ThinPoolReconciler(
+            nodeName, metrics.metered(node), refresh, Clock.systemUTC(), metrics),
         o -> o.withLabelSelector(ThinPoolReconciler.selectorFor(nodeName)));
     return operator;
   }

@@ -12,9 +12,14 @@ import java.util.Optional;
  * @param refresh how often the agent re-observes usage without an API event
  * @param nodeSocket run node commands through this socket instead of nsenter (the demo VM)
  * @param leaseNamespace where the controller's leader-election lease lives (POD_NAMESPACE)
+ * @param httpPort where /metrics, /healthz and /readyz are served (THINPOOL_HTTP_PORT)
  */
 public record Settings(
-    Optional<String> nodeName, Duration refresh, Optional<Path> nodeSocket, String leaseNamespace) {
+    Optional<String> nodeName,
+    Duration refresh,
+    Optional<Path> nodeSocket,
+    String leaseNamespace,
+    int httpPort) {
 
   public static final String LEASE_NAME = "thinpool-controller";
 
@@ -25,6 +30,7 @@ public record Settings(
         Optional.ofNullable(env.get("THINPOOL_NODE_SOCKET"))
             .filter(s -> !s.isBlank())
             .map(Path::of),
-        env.getOrDefault("POD_NAMESPACE", "thinpool-system"));
+        env.getOrDefault("POD_NAMESPACE", "thinpool-system"),
+        Integer.parseInt(env.getOrDefault("THINPOOL_HTTP_PORT", "8080")));
   }
 }

@@ -14,6 +14,7 @@ import io.thinpool.operator.lvm.HostCommandRunner;
 import io.thinpool.operator.lvm.Plan;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.Step;
+import io.thinpool.operator.metrics.PoolMetrics;
 import io.thinpool.operator.status.Conditions;
 import io.thinpool.operator.status.ThinPoolStatuses;
 import java.time.Clock;
@@ -46,13 +47,15 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
   private final HostCommandRunner node;
   private final Duration refresh;
   private final Clock clock;
+  private final PoolMetrics metrics;
 
   public ThinPoolReconciler(
-      String nodeName, HostCommandRunner node, Duration refresh, Clock clock) {
+      String nodeName, HostCommandRunner node, Duration refresh, Clock clock, PoolMetrics metrics) {
     this.nodeName = nodeName;
     this.node = node;
     this.refresh = refresh;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** The label selector this agent registers with: only its own node's ThinPools reach it. */
@@ -79,7 +82,11 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
       PoolEngine.Outcome outcome = new PoolEngine(node).reconcile(pool.getSpec().toPoolSpec());
       executed = outcome.executed();
       status = ThinPoolStatuses.from(pool, outcome, clock.instant());
+      if (outcome.status() == PoolEngine.Status.FAILED) {
+        metrics.reconcileFailed();
+      }
     }
+    metrics.update(pool, status);
     if (sameStatus(pool.getStatus(), status)) {
       return UpdateControl.<ThinPool>noUpdate().rescheduleAfter(refresh);
     }
@@ -95,6 +102,14 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
 
   @Override
   public DeleteControl cleanup(ThinPool pool, Context<ThinPool> context) {
+    DeleteControl control = release(pool, context);
+    if (control.isRemoveFinalizer()) {
+      metrics.forget(pool);
+    }
+    return control;
+  }
+
+  private DeleteControl release(ThinPool pool, Context<ThinPool> context) {
     // Not ours to tear down: Retain, another node's object, or LVM state of an older claimant.
     if (pool.getSpec() == null
         || !nodeName.equals(pool.getSpec().nodeName)

@@ -8,14 +8,21 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.thinpool.operator.Operators;
 import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolSpec;
 import io.thinpool.operator.lvm.FakeLvmNode;
+import io.thinpool.operator.metrics.OperatorHttpServer;
 import io.thinpool.operator.status.Conditions;
 import io.thinpool.operator.testk8s.KubeApi;
 import io.thinpool.operator.testk8s.LocalKubeBinaries;
-import java.time.Clock;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +43,8 @@ class ThinPoolAgentIT {
   static KubernetesClient client;
 
   private FakeLvmNode nodeA;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Operator agent;
 
   @BeforeAll
@@ -48,10 +57,7 @@ class ThinPoolAgentIT {
     nodeA = new FakeLvmNode(DISK, "/dev/sdb", "/dev/sdc");
     KubernetesClient own =
         new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-    agent = new Operator(o -> o.withKubernetesClient(own));
-    agent.register(
-        new ThinPoolReconciler("node-a", nodeA, REFRESH, Clock.systemUTC()),
-        o -> o.withLabelSelector(ThinPoolReconciler.selectorFor("node-a")));
+    agent = Operators.agent(own, "node-a", nodeA, REFRESH, registry);
     agent.start();
   }
 
@@ -219,5 +225,45 @@ class ThinPoolAgentIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> get("misdirected") == null);
     assertThat(nodeA.commands()).noneMatch(c -> c.startsWith("vgremove"));
     assertThat(ready("real.node-a")).isTrue();
+  }
+
+  @Test
+  void metricsCarryThePoolsUsageAndTheProbesFollowTheOperatorsState() throws Exception {
+    try (OperatorHttpServer http = new OperatorHttpServer(0, agent, registry)) {
+      client.resource(pool("runbook.node-a", "node-a", "/dev/sdb")).create();
+      await().atMost(Duration.ofSeconds(30)).until(() -> ready("runbook.node-a"));
+      nodeA.fill("docker", "thinpool", 42.5);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  Double.valueOf(42.5).equals(get("runbook.node-a").getStatus().pool.dataPercent));
+
+      String metrics = fetch(http, "/metrics").body();
+      String pool =
+          "\\{config=\"runbook\",node=\"node-a\",pool=\"thinpool\",volume_group=\"docker\"\\}";
+      assertThat(metrics)
+          .containsPattern("thinpool_data_usage_ratio" + pool + " 0\\.425")
+          .containsPattern("thinpool_metadata_usage_ratio" + pool + " 0\\.1")
+          .containsPattern("thinpool_pool_size_bytes" + pool + " 1\\.92\\d*E9")
+          .containsPattern("thinpool_volume_group_free_bytes" + pool + " 8388608")
+          .containsPattern("thinpool_monitored" + pool + " 1\\.0")
+          .containsPattern("thinpool_autoextend_possible" + pool + " 0\\.0")
+          .containsPattern("thinpool_extensions_observed_total" + pool + " 0\\.0")
+          .containsPattern(
+              "thinpool_lvm_command_duration_seconds_count\\{command=\"lvm\",node=\"node-a\"\\} \\d+");
+      assertThat(fetch(http, "/healthz").statusCode()).isEqualTo(200);
+      assertThat(fetch(http, "/readyz").statusCode()).isEqualTo(200);
+
+      agent.stop();
+      assertThat(fetch(http, "/readyz").statusCode()).isEqualTo(503);
+    }
+  }
+
+  private static HttpResponse<String> fetch(OperatorHttpServer http, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }

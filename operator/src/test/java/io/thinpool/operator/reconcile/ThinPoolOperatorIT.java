@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.thinpool.operator.Operators;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
@@ -69,7 +70,11 @@ class ThinPoolOperatorIT {
       hosts.put(name, new FakeLvmNode(DISK, "/dev/sdb"));
       start(
           Operators.agent(
-              KubeApi.as(client, KubeApi.AGENT), name, hosts.get(name), Duration.ofSeconds(1)));
+              KubeApi.as(client, KubeApi.AGENT),
+              name,
+              hosts.get(name),
+              Duration.ofSeconds(1),
+              new SimpleMeterRegistry()));
     }
     KubeApi.bindLeaderElection(client, leaseNamespace);
     start(Operators.controller(KubeApi.as(client, KubeApi.CONTROLLER), leaseNamespace, false));

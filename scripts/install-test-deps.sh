@@ -8,7 +8,10 @@ set -euo pipefail
 packages=(openjdk-17-jdk-headless maven
           qemu-system-x86 busybox-static cpio kmod xz-utils zstd
           lvm2 dmeventd thin-provisioning-tools python3
-          util-linux fdisk e2fsprogs openssl)
+          util-linux fdisk e2fsprogs openssl promtool)
+
+# promtool (the alert rules' tests) comes from Debian trixie, pinned low.
+"$(dirname "$0")/add-trixie-source.sh"
 
 missing=()
 for p in "${packages[@]}"; do

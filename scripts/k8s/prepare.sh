@@ -17,21 +17,7 @@ fi
 mkdir -p "$bin"
 # Debian trixie, pinned low so that nothing is upgraded from it: etcd 3.5, and Go 1.24 where the
 # machine's Go is missing or too old for Kubernetes 1.34.
-if ! apt-cache policy etcd-server 2>/dev/null | grep -q trixie; then
-  cat > /etc/apt/sources.list.d/thinpool-trixie.sources <<'SRC'
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-  cat > /etc/apt/preferences.d/thinpool-trixie <<'PIN'
-Package: *
-Pin: release n=trixie
-Pin-Priority: 50
-PIN
-  apt-get update -qq
-fi
+"$(dirname "$0")/../add-trixie-source.sh"
 
 go=go
 if ! command -v go >/dev/null || [ "$(go env GOVERSION | sed 's/^go1\.\([0-9]*\).*/\1/')" -lt 24 ]; then

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -186,7 +187,7 @@ public final class PoolEngine {
     return PoolReport.of(spec, observer.observe(spec));
   }
 
-  private Outcome converge(PoolSpec spec, java.util.function.Function<HostState, Plan> planner) {
+  private Outcome converge(PoolSpec spec, Function<HostState, Plan> planner) {
     List<Step> executed = new ArrayList<>();
     HostState state = null;
     Plan plan = null;

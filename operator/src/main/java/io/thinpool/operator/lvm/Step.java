@@ -1,5 +1,6 @@
 package io.thinpool.operator.lvm;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -19,7 +20,7 @@ public record Step(List<String> argv, String stdin, String why) {
   }
 
   public HostCommand command(Duration timeout) {
-    return new HostCommand(argv, stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8), timeout);
+    return new HostCommand(argv, stdin.getBytes(StandardCharsets.UTF_8), timeout);
   }
 
   public String program() {

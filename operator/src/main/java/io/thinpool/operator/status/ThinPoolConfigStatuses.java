@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Folds a config's ThinPools into the summary users watch with {@code kubectl get tpc}. */
 public final class ThinPoolConfigStatuses {
@@ -93,8 +94,7 @@ public final class ThinPoolConfigStatuses {
         : pool.getStatus().pool.dataPercent;
   }
 
-  private static Optional<ThinPool> worst(
-      List<ThinPool> pools, java.util.function.Function<ThinPool, Double> usage) {
+  private static Optional<ThinPool> worst(List<ThinPool> pools, Function<ThinPool, Double> usage) {
     return pools.stream()
         .filter(p -> p.getStatus() != null && p.getStatus().pool != null && usage.apply(p) != null)
         .max(Comparator.comparing(usage));

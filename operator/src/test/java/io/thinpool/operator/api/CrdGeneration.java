@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -56,8 +57,7 @@ public final class CrdGeneration {
       try (var files = Files.list(scratch)) {
         for (Path file : files.toList()) {
           String name = file.getFileName().toString().replace("-v1.yml", ".yaml");
-          Files.move(
-              file, directory.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          Files.move(file, directory.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         }
       }
       Files.delete(scratch);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class PrometheusRulesTest {
     assertThat(promtool)
         .as("promtool is needed to test the alert rules: run scripts/install-test-deps.sh")
         .isExecutable();
-    List<String> argv = new java.util.ArrayList<>(List.of(promtool.toString()));
+    List<String> argv = new ArrayList<>(List.of(promtool.toString()));
     argv.addAll(List.of(args));
     Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package io.thinpool.operator.testk8s;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
@@ -11,9 +12,13 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -176,7 +181,7 @@ public final class KubeApi {
               .orElseThrow()
               .resolve("kubectl");
       List<String> argv =
-          new java.util.ArrayList<>(
+          new ArrayList<>(
               List.of(
                   binary.toString(),
                   "--server=" + config.getMasterUrl(),
@@ -185,9 +190,7 @@ public final class KubeApi {
                   "--client-key=" + key));
       argv.addAll(List.of(args));
       Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-      String out =
-          new String(
-              process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       process.waitFor();
       return out;
     } catch (IOException e) {
@@ -200,9 +203,7 @@ public final class KubeApi {
 
   /** The client's configuration holds each credential either inline (base64) or as a file. */
   private static Path credential(Path target, String base64, String file) throws IOException {
-    return base64 != null
-        ? Files.write(target, java.util.Base64.getDecoder().decode(base64))
-        : Path.of(file);
+    return base64 != null ? Files.write(target, Base64.getDecoder().decode(base64)) : Path.of(file);
   }
 
   /**
@@ -210,9 +211,7 @@ public final class KubeApi {
    * is left to remove them, and there is no garbage collector.
    */
   @SafeVarargs
-  public static void deleteAll(
-      KubernetesClient client,
-      Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>... types) {
+  public static void deleteAll(KubernetesClient client, Class<? extends HasMetadata>... types) {
     for (var type : types) {
       for (var resource : client.resources(type).list().getItems()) {
         resource.getMetadata().setFinalizers(List.of());
@@ -233,11 +232,10 @@ public final class KubeApi {
             .build();
     try {
       HttpResponse<String> response = client.getHttpClient().sendAsync(request, String.class).get();
-      var table =
-          client.getKubernetesSerialization().unmarshal(response.body(), java.util.Map.class);
+      var table = client.getKubernetesSerialization().unmarshal(response.body(), Map.class);
       @SuppressWarnings("unchecked")
-      List<java.util.Map<String, Object>> columns =
-          (List<java.util.Map<String, Object>>) table.get("columnDefinitions");
+      List<Map<String, Object>> columns =
+          (List<Map<String, Object>>) table.get("columnDefinitions");
       return columns.stream().map(c -> String.valueOf(c.get("name"))).toList();
     } catch (ExecutionException e) {
       throw new IllegalStateException(e);

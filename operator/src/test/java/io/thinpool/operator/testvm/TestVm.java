@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -173,7 +174,7 @@ public final class TestVm implements HostCommandRunner, AutoCloseable {
       node.close();
       qemu.waitFor(10, TimeUnit.SECONDS);
       try (var files = Files.walk(state)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     } catch (IOException e) {
       // best effort: the temp dir is the only thing left behind

@@ -86,9 +86,9 @@ final class EngineCommand {
 
     HostCommandRunner runner = new NsenterCommandRunner();
     if (options.containsKey("--node-socket")) {
-      SocketCommandRunner node = new SocketCommandRunner(Path.of(options.get("--node-socket")));
-      node.awaitReady(Duration.ofSeconds(60));
-      runner = node;
+      runner =
+          SocketCommandRunner.connect(
+              Path.of(options.get("--node-socket")), Duration.ofSeconds(60));
     }
     PoolEngine engine = new PoolEngine(runner);
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -66,9 +66,7 @@ public final class Main {
     if (settings.nodeSocket().isEmpty()) {
       return new NsenterCommandRunner();
     }
-    SocketCommandRunner socket = new SocketCommandRunner(settings.nodeSocket().get());
-    socket.awaitReady(Duration.ofSeconds(60));
-    return socket;
+    return SocketCommandRunner.connect(settings.nodeSocket().get(), Duration.ofSeconds(60));
   }
 
   /** Starts the operator, then /metrics, /healthz and /readyz on THINPOOL_HTTP_PORT. */

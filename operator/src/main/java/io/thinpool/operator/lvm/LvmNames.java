@@ -1,5 +1,8 @@
 package io.thinpool.operator.lvm;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** Names LVM and device-mapper derive from ours, and the mark that says a VG is ours. */
 public final class LvmNames {
 
@@ -19,6 +22,21 @@ public final class LvmNames {
    */
   public static String dmName(String volumeGroup, String lv) {
     return volumeGroup.replace("-", "--") + "-" + lv.replace("-", "--");
+  }
+
+  /**
+   * The device-mapper tables of these LVs, in the order given: the pool's own name may sit on a
+   * "-tpool" layer (when it has thin volumes), which follows it.
+   */
+  public static List<String> dmTables(String volumeGroup, List<String> lvs, String pool) {
+    List<String> tables = new ArrayList<>();
+    for (String lv : lvs) {
+      tables.add(dmName(volumeGroup, lv));
+      if (lv.equals(pool)) {
+        tables.add(dmName(volumeGroup, lv) + "-tpool");
+      }
+    }
+    return tables;
   }
 
   public static String profilePath(String profile) {

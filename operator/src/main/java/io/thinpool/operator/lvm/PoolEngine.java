@@ -143,13 +143,7 @@ public final class PoolEngine {
               edited,
               spec.volumeGroup()),
           executed);
-      List<String> tables = new ArrayList<>();
-      for (String lv : dropped) {
-        tables.add(LvmNames.dmName(spec.volumeGroup(), lv));
-        if (lv.equals(spec.poolName())) {
-          tables.add(LvmNames.dmName(spec.volumeGroup(), lv) + "-tpool");
-        }
-      }
+      List<String> tables = LvmNames.dmTables(spec.volumeGroup(), dropped, spec.poolName());
       List<String> present =
           observer.observe(spec).dmDevices().stream().map(HostState.DmDevice::name).toList();
       for (String table : tables) {

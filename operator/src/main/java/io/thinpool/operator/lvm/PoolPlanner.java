@@ -416,13 +416,10 @@ public final class PoolPlanner {
    * removal or a restored VG backup leaves behind. Ordered top-down, the order they can be removed.
    */
   static List<DmDevice> leftovers(PoolSpec spec, HostState state) {
-    String pool = LvmNames.dmName(spec.volumeGroup(), spec.poolName());
+    String pool = spec.poolName();
     List<String> names =
-        List.of(
-            pool,
-            pool + "-tpool",
-            LvmNames.dmName(spec.volumeGroup(), spec.poolName() + "_tmeta"),
-            LvmNames.dmName(spec.volumeGroup(), spec.poolName() + "_tdata"));
+        LvmNames.dmTables(
+            spec.volumeGroup(), List.of(pool, pool + "_tmeta", pool + "_tdata"), pool);
     List<DmDevice> found = new ArrayList<>();
     for (String name : names) {
       state.dmDevices().stream()

@@ -38,6 +38,13 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
   private final BlockingQueue<JsonNode> replies = new LinkedBlockingQueue<>();
   private final AtomicLong ids = new AtomicLong();
 
+  /** Connects and waits until the far end answers: what every user of the socket needs first. */
+  public static SocketCommandRunner connect(Path socket, Duration within) throws IOException {
+    SocketCommandRunner runner = new SocketCommandRunner(socket);
+    runner.awaitReady(within);
+    return runner;
+  }
+
   public SocketCommandRunner(Path socket) throws IOException {
     channel = SocketChannel.open(StandardProtocolFamily.UNIX);
     channel.connect(UnixDomainSocketAddress.of(socket));

@@ -119,9 +119,7 @@ public final class ThinPoolConfigReconciler
           existing.stream()
               .filter(p -> p.getMetadata().getName().equals(desired.getMetadata().getName()))
               .findFirst();
-      if (current.isEmpty()
-          || !JSON.valueToTree(current.get().getSpec())
-              .equals(JSON.valueToTree(desired.getSpec()))) {
+      if (current.isEmpty() || !SameContent.of(current.get().getSpec(), desired.getSpec())) {
         client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
       }
     }
@@ -144,8 +142,7 @@ public final class ThinPoolConfigReconciler
             .toList();
     ThinPoolConfigStatus status =
         ThinPoolConfigStatuses.from(config, current, selected.size(), clock.instant());
-    if (config.getStatus() != null
-        && JSON.valueToTree(config.getStatus()).equals(JSON.valueToTree(status))) {
+    if (SameContent.of(config.getStatus(), status)) {
       return UpdateControl.noUpdate();
     }
     config.setStatus(status);

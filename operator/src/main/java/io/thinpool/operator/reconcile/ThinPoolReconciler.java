@@ -1,6 +1,5 @@
 package io.thinpool.operator.reconcile;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -41,7 +40,6 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
   public static final String CONFLICT = "Conflict";
 
   private static final Logger LOG = LoggerFactory.getLogger(ThinPoolReconciler.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String nodeName;
   private final HostCommandRunner node;
@@ -87,7 +85,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
       }
     }
     metrics.update(pool, status);
-    if (sameStatus(pool.getStatus(), status)) {
+    if (SameContent.of(pool.getStatus(), status)) {
       return UpdateControl.<ThinPool>noUpdate().rescheduleAfter(refresh);
     }
     PoolEvents.emit(
@@ -212,11 +210,6 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
             status.observedGeneration,
             clock.instant());
     return status;
-  }
-
-  /** Same content, as it would be written: then no API write is needed. */
-  private static boolean sameStatus(ThinPoolStatus current, ThinPoolStatus next) {
-    return current != null && JSON.valueToTree(current).equals(JSON.valueToTree(next));
   }
 
   private static String name(ThinPool pool) {

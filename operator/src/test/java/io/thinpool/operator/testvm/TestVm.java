@@ -90,9 +90,12 @@ public final class TestVm implements HostCommandRunner, AutoCloseable {
         }
         Thread.sleep(200);
       }
-      SocketCommandRunner node = new SocketCommandRunner(state.resolve("cmd.sock"));
+      SocketCommandRunner node;
       try {
-        node.awaitReady(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        node =
+            SocketCommandRunner.connect(
+                state.resolve("cmd.sock"),
+                Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       } catch (HostCommandException e) {
         qemu.destroyForcibly();
         throw new IllegalStateException(

@@ -29,7 +29,6 @@ class RbacIT {
   static void installRbac() {
     KubeApi.installCrds(client);
     KubeApi.installChartRbac(client);
-    KubeApi.bindLeaderElection(client, "thinpool-system");
   }
 
   private static boolean allowed(

@@ -3,7 +3,6 @@ package io.thinpool.operator.testk8s;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -74,46 +74,31 @@ public final class KubeApi {
       "system:serviceaccount:thinpool-system:thinpool-controller";
 
   /**
-   * The chart's ClusterRoles, bound to the agent's and the controller's service-account users as
-   * the chart binds them.
+   * The chart's service accounts and RBAC as Helm renders them: the ClusterRoles, their bindings to
+   * the agent's and the controller's service accounts, and the lease RoleBinding in the release
+   * namespace. Not the workloads, nor the admission policy (impersonated users carry no node).
    */
   public static void installChartRbac(KubernetesClient client) {
-    try (var roles =
-        Files.newInputStream(Path.of("../helm/thinpool-operator/templates/clusterroles.yaml"))) {
-      client
-          .load(roles)
-          .items()
-          .forEach(
-              role ->
-                  client
-                      .resource(role)
-                      .fieldManager("thinpool-tests")
-                      .forceConflicts()
-                      .serverSideApply());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    bindCluster(client, "thinpool-agent", AGENT);
-    bindCluster(client, "thinpool-controller", CONTROLLER);
-  }
-
-  private static void bindCluster(KubernetesClient client, String role, String user) {
+    Set<String> kinds =
+        Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "RoleBinding");
     client
         .resource(
-            new ClusterRoleBindingBuilder()
+            new NamespaceBuilder()
                 .withNewMetadata()
-                .withName(role)
+                .withName(Chart.NAMESPACE)
                 .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role)
-                .addNewSubject()
-                .withApiGroup("rbac.authorization.k8s.io")
-                .withKind("User")
-                .withName(user)
-                .endSubject()
                 .build())
         .fieldManager("thinpool-tests")
-        .forceConflicts()
         .serverSideApply();
+    Chart.objects(client, Chart.render(Map.of())).stream()
+        .filter(o -> kinds.contains(o.getKind()))
+        .forEach(
+            o ->
+                client
+                    .resource(o)
+                    .fieldManager("thinpool-tests")
+                    .forceConflicts()
+                    .serverSideApply());
   }
 
   /**

@@ -1,0 +1,82 @@
+package io.thinpool.operator.testk8s;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The Helm chart, rendered by Helm itself (helm-java bundles it): what the tests install is what
+ * users install.
+ */
+public final class Chart {
+
+  /** The chart's place in the repository. */
+  public static final Path DIR_IN_REPO = Path.of("helm/thinpool-operator");
+
+  /** Relative to operator/, where Maven runs the tests. */
+  public static final Path DIR = Path.of("..").resolve(DIR_IN_REPO);
+
+  public static final String NAMESPACE = "thinpool-system";
+  public static final String RELEASE = "thinpool-operator";
+
+  private Chart() {}
+
+  /** {@code helm template} into {@link #NAMESPACE} with the given values over the defaults. */
+  public static String render(Map<String, Object> values) {
+    TemplateCommand template = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE);
+    values.forEach(template::set);
+    return template.call();
+  }
+
+  /**
+   * The plain manifests deploy/ ships, for {@code kubectl apply -f deploy/}: the release namespace,
+   * the chart's CRDs (which {@code helm template} leaves out), then the chart rendered with its
+   * defaults.
+   */
+  public static String plainManifests() {
+    StringBuilder manifests =
+        new StringBuilder(
+            """
+            # Generated from helm/thinpool-operator with its default values by
+            # scripts/update-generated.sh: edit the chart, not this file.
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: %s
+              labels:
+                app.kubernetes.io/name: thinpool-operator
+            """
+                .formatted(NAMESPACE));
+    try (Stream<Path> crds = Files.list(DIR.resolve("crds"))) {
+      for (Path crd : crds.sorted().toList()) {
+        manifests.append("---\n").append(Files.readString(crd));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return manifests.append(render(Map.of())).toString();
+  }
+
+  /** The objects of rendered manifests, in their order. */
+  public static List<HasMetadata> objects(KubernetesClient client, String manifests) {
+    return new ArrayList<>(
+        client.load(new ByteArrayInputStream(manifests.getBytes(StandardCharsets.UTF_8))).items());
+  }
+
+  /** The rendered objects of one kind. */
+  public static List<HasMetadata> ofKind(List<HasMetadata> objects, String kind) {
+    return objects.stream().filter(o -> o.getKind().equals(kind)).toList();
+  }
+}

@@ -18,8 +18,8 @@ import java.util.List;
 
 /**
  * The API classes are the single source of the CRDs: this runs fabric8's CRD generator on them.
- * {@code main} writes crds/ (scripts/update-crds.sh); CrdsAreCommittedTest checks that the
- * committed copy is what the classes generate. Printer columns keep the order in which they are
+ * GeneratedFiles writes them to crds/ and into the chart (scripts/update-generated.sh), and the
+ * build fails while the committed copies differ. Printer columns keep the order in which they are
  * declared on the class (the generator alone sorts them by JSON path, which puts AGE first).
  */
 public final class CrdGeneration {
@@ -29,14 +29,8 @@ public final class CrdGeneration {
 
   private CrdGeneration() {}
 
-  public static void main(String[] args) {
-    Path target = Path.of(args.length > 0 ? args[0] : "crds");
-    generate(target);
-    System.out.println("wrote " + RESOURCES.size() + " CRDs to " + target.toAbsolutePath());
-  }
-
   /** Writes {@code <plural>.<group>.yaml} for each resource into {@code directory}. */
-  static void generate(Path directory) {
+  public static void generate(Path directory) {
     try {
       Path scratch = Files.createTempDirectory("crds");
       @SuppressWarnings("unchecked")

@@ -82,6 +82,7 @@ class RbacIT {
     "delete, thinpool.io, thinpools,       '',         '',              true",
     "list,   '',          nodes,           '',         '',              true",
     "update, coordination.k8s.io, leases,  '',         thinpool-system, true",
+    "patch,  coordination.k8s.io, leases,  '',         thinpool-system, true",
     "update, coordination.k8s.io, leases,  '',         kube-system,     false",
     "create, thinpool.io, thinpoolconfigs, '',         '',              false",
     "delete, thinpool.io, thinpoolconfigs, '',         '',              false",

@@ -260,7 +260,7 @@ class ThinPoolAgentIT {
     }
   }
 
-  private static HttpResponse<String> fetch(OperatorHttpServer http, String path) throws Exception {
+  static HttpResponse<String> fetch(OperatorHttpServer http, String path) throws Exception {
     return HttpClient.newHttpClient()
         .send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(),

@@ -10,11 +10,14 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.thinpool.operator.Operators;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.api.ThinPoolConfigSpec;
 import io.thinpool.operator.lvm.FakeLvmNode;
+import io.thinpool.operator.metrics.OperatorHttpServer;
 import io.thinpool.operator.testk8s.KubeApi;
 import io.thinpool.operator.testk8s.LocalKubeBinaries;
 import java.time.Duration;
@@ -221,5 +224,29 @@ class ThinPoolOperatorIT {
     client.resources(ThinPoolConfig.class).withName("runbook").delete();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> config() == null && pools().isEmpty());
+  }
+
+  @Test
+  void aStandbyControllerIsHealthyAndTakesOverWhenTheLeaderGoes() throws Exception {
+    Operator leader = operators.get(operators.size() - 1);
+    Operator standby =
+        Operators.controller(KubeApi.as(client, KubeApi.CONTROLLER), leaseNamespace, false);
+    start(standby);
+    client.resource(runbook()).create();
+    awaitReady("3/3");
+
+    try (OperatorHttpServer http =
+        new OperatorHttpServer(0, standby, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+      assertThat(ThinPoolAgentIT.fetch(http, "/healthz").statusCode()).isEqualTo(200);
+      assertThat(ThinPoolAgentIT.fetch(http, "/readyz").statusCode()).isEqualTo(200);
+
+      leader.stop();
+      hosts.get("node-b").fill("docker", "thinpool", 61.0);
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Double.valueOf(61.0).equals(config().getStatus().maxDataPercent));
+      assertThat(ThinPoolAgentIT.fetch(http, "/readyz").statusCode()).isEqualTo(200);
+    }
   }
 }

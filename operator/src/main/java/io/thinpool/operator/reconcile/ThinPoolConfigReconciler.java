@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -113,15 +114,23 @@ public final class ThinPoolConfigReconciler
             .collect(Collectors.toMap(node -> node.getMetadata().getName(), node -> node));
     List<ThinPool> existing = poolsOf(config, context);
 
+    Map<String, String> nameTaken = new TreeMap<>();
     for (Node node : selected.values()) {
       ThinPool desired = desired(config, node.getMetadata().getName());
       Optional<ThinPool> current =
           existing.stream()
               .filter(p -> p.getMetadata().getName().equals(desired.getMetadata().getName()))
               .findFirst();
-      if (current.isEmpty() || !SameContent.of(current.get().getSpec(), desired.getSpec())) {
-        client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      if (current.isPresent() && SameContent.of(current.get().getSpec(), desired.getSpec())) {
+        continue;
       }
+      Optional<String> owner =
+          current.isPresent() ? Optional.empty() : otherOwner(client, config, desired);
+      if (owner.isPresent()) {
+        nameTaken.put(node.getMetadata().getName(), owner.get());
+        continue;
+      }
+      client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     }
     Set<String> nodeNames =
         allNodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
@@ -141,7 +150,7 @@ public final class ThinPoolConfigReconciler
             .filter(p -> selected.containsKey(p.getSpec().nodeName))
             .toList();
     ThinPoolConfigStatus status =
-        ThinPoolConfigStatuses.from(config, current, selected.size(), clock.instant());
+        ThinPoolConfigStatuses.from(config, current, nameTaken, selected.size(), clock.instant());
     if (SameContent.of(config.getStatus(), status)) {
       return UpdateControl.noUpdate();
     }
@@ -211,6 +220,33 @@ public final class ThinPoolConfigReconciler
     spec.nodeName = node;
     pool.setSpec(spec);
     return pool;
+  }
+
+  /**
+   * Whether a ThinPool of the desired name exists that this config does not own: made by hand, or
+   * by a config whose name collides once joined with a node's ({@code a.b} + {@code c} and {@code
+   * a} + {@code b.c}). Applying would take it over, and with it a pool on a node; instead the node
+   * is reported. A direct read, made only when a ThinPool is about to be created or changed.
+   */
+  private static Optional<String> otherOwner(
+      KubernetesClient client, ThinPoolConfig config, ThinPool desired) {
+    ThinPool taken =
+        client.resources(ThinPool.class).withName(desired.getMetadata().getName()).get();
+    if (taken == null
+        || taken.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> o.getUid().equals(config.getMetadata().getUid()))) {
+      return Optional.empty();
+    }
+    String owners =
+        taken.getMetadata().getOwnerReferences().stream()
+            .map(o -> o.getKind() + " " + o.getName())
+            .collect(Collectors.joining(", "));
+    return Optional.of(
+        "ThinPool "
+            + desired.getMetadata().getName()
+            + " already exists and belongs to "
+            + (owners.isEmpty() ? "no ThinPoolConfig (made by hand)" : owners)
+            + ": it is left alone; rename this config or remove that ThinPool");
   }
 
   private static List<ThinPool> poolsOf(ThinPoolConfig config, Context<ThinPoolConfig> context) {

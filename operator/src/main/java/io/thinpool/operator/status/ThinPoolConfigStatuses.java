@@ -7,9 +7,11 @@ import io.thinpool.operator.api.ThinPoolConfigStatus;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /** Folds a config's ThinPools into the summary users watch with {@code kubectl get tpc}. */
 public final class ThinPoolConfigStatuses {
@@ -21,8 +23,17 @@ public final class ThinPoolConfigStatuses {
 
   private ThinPoolConfigStatuses() {}
 
+  /**
+   * The config's status from its ThinPools, plus the selected nodes that have none because the name
+   * their ThinPool would take already belongs to something else ({@code nameTaken}: node to
+   * message), which count as degraded.
+   */
   public static ThinPoolConfigStatus from(
-      ThinPoolConfig config, List<ThinPool> pools, int nodesMatched, Instant now) {
+      ThinPoolConfig config,
+      List<ThinPool> pools,
+      Map<String, String> nameTaken,
+      int nodesMatched,
+      Instant now) {
     ThinPoolConfigStatus previous =
         config.getStatus() == null ? new ThinPoolConfigStatus() : config.getStatus();
     Long generation = config.getMetadata().getGeneration();
@@ -32,9 +43,10 @@ public final class ThinPoolConfigStatuses {
     status.nodesReady = (int) pools.stream().filter(ThinPoolConfigStatuses::ready).count();
     status.nodesDegraded =
         (int)
-            pools.stream()
-                .filter(p -> p.getStatus() != null && DEGRADED.contains(p.getStatus().phase))
-                .count();
+                pools.stream()
+                    .filter(p -> p.getStatus() != null && DEGRADED.contains(p.getStatus().phase))
+                    .count()
+            + nameTaken.size();
     status.ready = status.nodesReady + "/" + nodesMatched;
     worst(pools, p -> p.getStatus().pool.dataPercent)
         .ifPresent(
@@ -71,13 +83,16 @@ public final class ThinPoolConfigStatuses {
             now);
     status.conditions = conditions;
     status.nodes =
-        pools.stream()
-            .sorted(
-                Comparator.comparing((ThinPool p) -> ready(p))
-                    .thenComparing(ThinPoolConfigStatuses::dataPercent, Comparator.reverseOrder())
-                    .thenComparing(p -> p.getSpec().nodeName))
+        Stream.concat(
+                nameTaken.entrySet().stream().map(e -> conflict(e.getKey(), e.getValue())),
+                pools.stream()
+                    .sorted(
+                        Comparator.comparing((ThinPool p) -> ready(p))
+                            .thenComparing(
+                                ThinPoolConfigStatuses::dataPercent, Comparator.reverseOrder())
+                            .thenComparing(p -> p.getSpec().nodeName))
+                    .map(ThinPoolConfigStatuses::summary))
             .limit(NODES_LISTED)
-            .map(ThinPoolConfigStatuses::summary)
             .toList();
     return status;
   }
@@ -98,6 +113,14 @@ public final class ThinPoolConfigStatuses {
     return pools.stream()
         .filter(p -> p.getStatus() != null && p.getStatus().pool != null && usage.apply(p) != null)
         .max(Comparator.comparing(usage));
+  }
+
+  private static ThinPoolConfigStatus.NodeSummary conflict(String nodeName, String message) {
+    ThinPoolConfigStatus.NodeSummary node = new ThinPoolConfigStatus.NodeSummary();
+    node.node = nodeName;
+    node.phase = "Conflict";
+    node.message = message;
+    return node;
   }
 
   private static ThinPoolConfigStatus.NodeSummary summary(ThinPool pool) {

@@ -16,6 +16,7 @@ import io.thinpool.operator.Operators;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.api.ThinPoolConfigSpec;
+import io.thinpool.operator.api.ThinPoolSpec;
 import io.thinpool.operator.lvm.FakeLvmNode;
 import io.thinpool.operator.metrics.OperatorHttpServer;
 import io.thinpool.operator.testk8s.KubeApi;
@@ -248,5 +249,29 @@ class ThinPoolOperatorIT {
           .until(() -> Double.valueOf(61.0).equals(config().getStatus().maxDataPercent));
       assertThat(ThinPoolAgentIT.fetch(http, "/readyz").statusCode()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void aThinPoolOfTheSameNameThatTheConfigDoesNotOwnIsLeftAloneAndReported() {
+    ThinPool handMade = new ThinPool();
+    handMade.setMetadata(new ObjectMetaBuilder().withName("runbook.node-a").build());
+    handMade.setSpec(new ThinPoolSpec());
+    handMade.getSpec().nodeName = "node-a";
+    handMade.getSpec().devices = List.of("/dev/sdc");
+    client.resource(handMade).create();
+
+    client.resource(runbook()).create();
+
+    awaitReady("2/3");
+    assertThat(config().getStatus().nodes.get(0))
+        .satisfies(
+            node -> {
+              assertThat(node.node).isEqualTo("node-a");
+              assertThat(node.phase).isEqualTo("Conflict");
+              assertThat(node.message).contains("belongs to no ThinPoolConfig (made by hand)");
+            });
+    ThinPool untouched = client.resources(ThinPool.class).withName("runbook.node-a").get();
+    assertThat(untouched.getSpec().devices).containsExactly("/dev/sdc");
+    assertThat(untouched.getMetadata().getOwnerReferences()).isEmpty();
   }
 }

@@ -105,7 +105,7 @@ class ChartTest {
     assertThat(pod.getNodeSelector()).containsEntry("thinpool.io/storage", "true");
     assertThat(pod.getPriorityClassName()).isEqualTo("node-storage");
     assertThat(env(container, "THINPOOL_REFRESH_SECONDS").getValue()).isEqualTo("10");
-    assertThat(env(container, "JAVA_TOOL_OPTIONS").getValue()).isEqualTo("-Xmx64m");
+    assertThat(env(container, "JDK_JAVA_OPTIONS").getValue()).isEqualTo("-Xmx64m");
     assertThat(container.getResources().getLimits()).containsEntry("memory", new Quantity("300Mi"));
     assertThat(
             agent.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getStrVal())

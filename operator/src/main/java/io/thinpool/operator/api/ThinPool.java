@@ -1,6 +1,7 @@
 package io.thinpool.operator.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
@@ -80,4 +81,11 @@ public class ThinPool extends CustomResource<ThinPoolSpec, ThinPoolStatus> {
   }
 
   private static final long serialVersionUID = 1L;
+
+  /** Required by the schema: an object without a spec is refused at admission, not ignored. */
+  @Override
+  @Required
+  public ThinPoolSpec getSpec() {
+    return super.getSpec();
+  }
 }

@@ -2,6 +2,7 @@ package io.thinpool.operator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -48,8 +49,7 @@ class ApiValidationIT {
   }
 
   private static String rejection(ThinPoolConfig config) {
-    Throwable thrown =
-        org.assertj.core.api.Assertions.catchThrowable(() -> client.resource(config).create());
+    Throwable thrown = catchThrowable(() -> client.resource(config).create());
     assertThat(thrown).as("admission must reject it").isInstanceOf(KubernetesClientException.class);
     assertThat(((KubernetesClientException) thrown).getCode()).isEqualTo(422);
     return thrown.getMessage();
@@ -87,6 +87,18 @@ class ApiValidationIT {
             .containsExactly("/dev/sdb");
       }
     }
+  }
+
+  @Test
+  void objectsWithoutASpecAreRejected() {
+    ThinPoolConfig specless = config("specless", spec -> {});
+    specless.setSpec(null);
+    assertThat(rejection(specless)).contains("spec: Required value");
+    ThinPool pool = new ThinPool();
+    pool.setMetadata(new ObjectMetaBuilder().withName("specless.node-a").build());
+    Throwable thrown = catchThrowable(() -> client.resource(pool).create());
+    assertThat(thrown).isInstanceOf(KubernetesClientException.class);
+    assertThat(thrown.getMessage()).contains("spec: Required value");
   }
 
   @Test

@@ -15,6 +15,13 @@ import java.time.Duration;
 /** The one place where the two modes are wired: what each Operator watches and with what. */
 public final class Operators {
 
+  /**
+   * Reconcile threads per Operator. JOSDK's default pool grows a thread per reconcile up to 50 and
+   * keeps them: an agent would end with 50 idle threads (stacks, RSS) for one node whose LVM
+   * commands take a global lock anyway, and the controller has a handful of configs.
+   */
+  static final int RECONCILE_THREADS = 2;
+
   private Operators() {}
 
   /**
@@ -28,7 +35,11 @@ public final class Operators {
       Duration refresh,
       MeterRegistry registry) {
     PoolMetrics metrics = new PoolMetrics(registry, nodeName);
-    Operator operator = new Operator(o -> o.withKubernetesClient(client));
+    Operator operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withConcurrentReconciliationThreads(RECONCILE_THREADS));
     operator.register(
         new ThinPoolReconciler(
             nodeName, metrics.metered(node), refresh, Clock.systemUTC(), metrics),
@@ -50,7 +61,10 @@ public final class Operators {
             .build();
     Operator operator =
         new Operator(
-            o -> o.withKubernetesClient(client).withLeaderElectionConfiguration(leaderElection));
+            o ->
+                o.withKubernetesClient(client)
+                    .withConcurrentReconciliationThreads(RECONCILE_THREADS)
+                    .withLeaderElectionConfiguration(leaderElection));
     operator.register(new ThinPoolConfigReconciler(Clock.systemUTC()));
     return operator;
   }

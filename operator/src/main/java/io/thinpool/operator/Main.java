@@ -11,7 +11,6 @@ import io.thinpool.operator.lvm.SocketCommandRunner;
 import io.thinpool.operator.metrics.OperatorHttpServer;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Arrays;
 
 /** The image's entry point: one image, three modes. */
 public final class Main {
@@ -28,7 +27,6 @@ public final class Main {
 
   public static void main(String[] args) throws IOException {
     String mode = args.length == 0 ? "" : args[0];
-    String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
     Settings settings = Settings.fromEnvironment(System.getenv());
     switch (mode) {
       case "agent" -> {
@@ -49,7 +47,7 @@ public final class Main {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         run(Operators.controller(client(), settings.leaseNamespace(), true), settings, registry);
       }
-      case "engine" -> System.exit(EngineCommand.run(rest, System.out, System.err));
+      case "engine" -> System.exit(EngineCommand.run(args, System.out, System.err));
       case "-h", "--help" -> System.out.print(USAGE);
       default -> {
         System.err.print(USAGE);

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark (prints figures, asserts nothing): the agent JVM's footprint while it idle-polls one
 # ready pool on the demo node, and its startup time to the first reconcile and to a ready pool.
-# JVM options for a small footprint are the ones the image will use: THINPOOL_AGENT_JVM overrides.
+# JVM options: the image's (JDK_JAVA_OPTIONS in the Dockerfile); THINPOOL_AGENT_JVM overrides.
 source "$(dirname "$0")/lib/local-cluster.sh"
-jvm=(${THINPOOL_AGENT_JVM:--XX:+UseSerialGC -Xmx48m -Xss512k -XX:MaxMetaspaceSize=64m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m})
+jvm=(${THINPOOL_AGENT_JVM:--XX:+UseSerialGC -XX:MaxRAMPercentage=25 -Xms8m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Xss512k -XX:MaxMetaspaceSize=64m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError})
 idle_seconds="${BENCH_IDLE_SECONDS:-120}"
 
 step "starting the controller, applying the config, then the agent with: ${jvm[*]}"

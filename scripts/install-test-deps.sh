@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what building and testing thinpool-operator needs on a Debian 12 machine (as root):
 # the JDK and Maven, and for the real-kernel tests qemu, busybox, lvm2 (its binaries run inside
-# the test VM; this host's kernel need not have device-mapper) and the tools the tests use.
+# the test VM; this host's kernel need not have device-mapper) and the tools the tests use; for the
+# image test buildah (as root: no uidmap setup, chroot isolation, vfs storage) and debootstrap with
+# Debian's archive key, which make the image's base without a registry (scripts/image/).
 # Skips apt entirely when everything is already there.
 set -euo pipefail
 
 packages=(openjdk-17-jdk-headless maven
           qemu-system-x86 busybox-static cpio kmod xz-utils zstd
           lvm2 dmeventd thin-provisioning-tools python3
-          util-linux fdisk e2fsprogs openssl promtool)
+          util-linux fdisk e2fsprogs openssl promtool
+          buildah debootstrap debian-archive-keyring gpgv)
 
 # promtool (the alert rules' tests) comes from Debian trixie, pinned low.
 "$(dirname "$0")/add-trixie-source.sh"

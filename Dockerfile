@@ -1,0 +1,60 @@
+# thinpool-operator: one image, three modes (Main): `agent` (the default, one per node, a
+# privileged hostPID DaemonSet pod), `controller`, `engine ...`. Built by scripts/image/build.sh
+# with buildah and no registry: scripts/image/base.sh makes the base locally with debootstrap.
+ARG BASE_IMAGE=docker.io/library/debian:bookworm-slim
+
+FROM ${BASE_IMAGE} AS build
+# The slim base keeps man pages out, yet the JDK's postinst links its man pages as alternatives:
+# the directory must exist.
+RUN mkdir -p /usr/share/man/man1 \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven \
+ && rm -rf /var/lib/apt/lists/*
+# The build context is only the poms and the main sources (.dockerignore). One COPY and one RUN
+# after the JDK: with vfs storage every layer is a full copy of the tree, so few layers it is.
+COPY . /src/
+# Maven's repository is a cache mount: kept between builds on the machine, never in a layer.
+# Maven trusts what the build machine's Java trusts (build.sh passes its trust store as a secret,
+# mounted for this step only): Maven Central may be reached through a TLS-inspecting proxy.
+# Then a JRE of the modules the jar uses (jdeps), plus jdk.crypto.ec, which only TLS at run time
+# asks for (ECDHE with the API server). Java debug attributes are stripped; libjvm keeps its
+# symbols (readable native frames in a crash log; --strip-debug would also need binutils here).
+# The CDS archive is regenerated for it (faster start, class metadata mapped from a file rather
+# than parsed); the no-compressed-oops variant is of no use with a heap this small.
+RUN --mount=type=cache,target=/root/.m2 --mount=type=secret,id=cacerts \
+    MAVEN_OPTS="-Djavax.net.ssl.trustStore=/run/secrets/cacerts" \
+    mvn -B -ntp -q -f /src/pom.xml -pl operator -am package -DskipTests -Dspotless.check.skip=true \
+ && jar=/src/operator/target/thinpool-operator.jar \
+ && modules="$(jdeps --print-module-deps --ignore-missing-deps --multi-release 17 "$jar")" \
+ && echo "jlink modules: $modules,jdk.crypto.ec" \
+ && jlink --add-modules "$modules,jdk.crypto.ec" --output /out/java \
+      --strip-java-debug-attributes --no-man-pages --no-header-files --compress=2 \
+      --generate-cds-archive \
+ && rm /out/java/lib/server/classes_nocoops.jsa \
+ && mkdir /out/thinpool && cp "$jar" /out/thinpool/ \
+ && rm -rf /src
+
+FROM ${BASE_IMAGE}
+# Nothing is installed on the base: LVM runs on the host, reached with `nsenter -t 1` (util-linux,
+# already in the base), so the host's own lvm2 and dmeventd manage its pools and no second LVM
+# with its own locks and cache lives in the image.
+COPY --from=build /out/ /opt/
+# The JVM's footprint (scripts/bench-agent.sh measures the agent with the same options): the heap
+# follows the pod's memory limit (a quarter of it) but starts at 8 MiB and is given back when
+# free; serial GC, C1 only with one compiler thread, a small code cache, no perf-data file in /tmp.
+# The java launcher reads JDK_JAVA_OPTIONS (no shell in between): setting it replaces the set.
+ENV JAVA_HOME=/opt/java \
+    JDK_JAVA_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=25 -Xms8m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Xss512k -XX:MaxMetaspaceSize=64m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError"
+# Root, on purpose: the agent enters the host's namespaces (nsenter -t 1, hostPID) and drives
+# device-mapper as a privileged pod, which needs root. The controller needs none of it: its pod
+# can run as any non-root user (securityContext runAsUser), the image asks for nothing of it.
+ENTRYPOINT ["/opt/java/bin/java", "-jar", "/opt/thinpool/thinpool-operator.jar"]
+CMD ["agent"]
+# Last, so that a new revision rebuilds no layer but this one.
+ARG VERSION=0.1.0-SNAPSHOT
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="thinpool-operator" \
+      org.opencontainers.image.description="Declarative Docker direct-lvm thin pools for Kubernetes nodes: node agent, controller and LVM engine" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.base.name="docker.io/library/debian:bookworm-slim"

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Makes the image's base, docker.io/library/debian:bookworm-slim, in buildah's local storage
+# without any container registry: debootstrap (minbase) from Debian's package archive, brought up
+# to date with bookworm-updates and bookworm-security, then slimmed as the official slim image is
+# (no docs, man pages or translations; dpkg keeps them out of later installs too). Skipped when
+# the image is already in storage, so a machine builds it once (about a minute).
+# Needs: buildah debootstrap (scripts/install-test-deps.sh). Root.
+set -euo pipefail
+
+image=docker.io/library/debian:bookworm-slim
+mirror="${THINPOOL_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+bah() { buildah --storage-driver vfs "$@"; }
+
+if bah inspect --type image "$image" >/dev/null 2>&1; then
+  echo "base.sh: $image already in buildah's storage"
+  exit 0
+fi
+for tool in buildah debootstrap; do
+  command -v "$tool" >/dev/null || { echo "base.sh: '$tool' is missing; run scripts/install-test-deps.sh" >&2; exit 1; }
+done
+
+work="$(mktemp -d /var/tmp/thinpool-base.XXXXXX)"
+rootfs="$work/rootfs"
+ctr=""
+cleanup() {
+  # Whatever is still mounted in the tree (proc; debootstrap's own on a failure) goes first.
+  awk -v r="$rootfs/" 'index($2, r) == 1 {print $2}' /proc/mounts | sort -r | xargs -r umount -l
+  if [ -n "$ctr" ]; then bah rm "$ctr" >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+start=$(date +%s)
+debootstrap --variant=minbase bookworm "$rootfs" "$mirror" > "$work/debootstrap.log" 2>&1 \
+  || { tail -n 30 "$work/debootstrap.log"; exit 1; }
+echo "base.sh: debootstrap took $(( $(date +%s) - start )) s"
+
+# The official image's sources (deb822), security updates included.
+rm -f "$rootfs/etc/apt/sources.list"
+cat > "$rootfs/etc/apt/sources.list.d/debian.sources" <<SOURCES
+Types: deb
+URIs: $mirror
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: ${mirror%/debian}/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+
+# Slim: what debuerreotype does for the -slim variant. Later apt installs keep out the same paths.
+cat > "$rootfs/etc/dpkg/dpkg.cfg.d/docker" <<'DPKG'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/lintian/*
+path-exclude /usr/share/linda/*
+path-exclude /usr/share/locale/*
+path-include /usr/share/locale/locale.alias
+DPKG
+cat > "$rootfs/etc/apt/apt.conf.d/docker-clean" <<'APT'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+APT
+echo 'Acquire::Languages "none";' > "$rootfs/etc/apt/apt.conf.d/docker-no-languages"
+printf 'APT::AutoRemove::SuggestsImportant "false";\n' > "$rootfs/etc/apt/apt.conf.d/docker-autoremove-suggests"
+
+mount -t proc proc "$rootfs/proc"
+chroot "$rootfs" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+  sh -c 'apt-get update -qq && apt-get dist-upgrade -y -qq && apt-get clean' > "$work/upgrade.log" 2>&1 \
+  || { tail -n 30 "$work/upgrade.log"; exit 1; }
+umount "$rootfs/proc"
+
+find "$rootfs/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
+find "$rootfs/usr/share/doc" -mindepth 1 -type d -empty -delete
+rm -rf "$rootfs"/usr/share/{man,groff,info,lintian,linda}/* "$rootfs"/var/lib/apt/lists/* \
+  "$rootfs"/var/cache/apt/* "$rootfs"/var/log/apt/* "$rootfs"/var/log/dpkg.log "$rootfs"/tmp/*
+find "$rootfs/usr/share/locale" -mindepth 1 -maxdepth 1 -not -name locale.alias -exec rm -rf {} +
+# The runtime provides these; the image leaves them empty.
+rm -rf "${rootfs:?}"/dev/* "${rootfs:?}"/proc/* "${rootfs:?}"/sys/* "${rootfs:?}"/run/*
+
+ctr="$(bah from scratch)"
+mnt="$(bah mount "$ctr")"
+tar -C "$rootfs" --numeric-owner --xattrs -cf - . | tar -C "$mnt" --numeric-owner --xattrs -xpf -
+bah umount "$ctr" >/dev/null
+bah config --os linux --arch "$(dpkg --print-architecture)" --cmd bash \
+  --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$ctr"
+bah commit --quiet --rm "$ctr" "$image" >/dev/null
+ctr=""
+echo "base.sh: $image built locally in $(( $(date +%s) - start )) s"

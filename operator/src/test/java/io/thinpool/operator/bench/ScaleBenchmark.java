@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.thinpool.operator.Operators;
@@ -20,8 +19,6 @@ import io.thinpool.operator.bench.ClientTraffic.Totals;
 import io.thinpool.operator.lvm.FakeLvmNode;
 import io.thinpool.operator.testk8s.Chart;
 import io.thinpool.operator.testk8s.KubeApi;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -80,7 +77,6 @@ public final class ScaleBenchmark {
   private final List<Operator> operators = Collections.synchronizedList(new ArrayList<>());
 
   private KubeAPIServer server;
-  private Vertx vertx;
   private KubernetesClient admin;
 
   private ScaleBenchmark(int agentCount, Duration refresh, Duration idleWindow, Duration timeout) {
@@ -208,9 +204,6 @@ public final class ScaleBenchmark {
         new KubeAPIServer(
             KubeAPIServerConfigBuilder.anAPIServerConfig().withUpdateKubeConfig(false).build());
     server.start();
-    // One Vert.x event loop group for every client in this JVM: each agent still has its own
-    // client, connection pool and connections, as one agent process per node would.
-    vertx = Vertx.vertx(new VertxOptions().setUseDaemonThread(true));
     admin = client(Config.fromKubeconfig(server.getKubeConfigYaml()), benchmarkTraffic);
     log("API server up in %.1fs", since(start));
     KubeApi.installCrds(admin);
@@ -332,14 +325,13 @@ public final class ScaleBenchmark {
   }
 
   /**
-   * A client of its own over the shared event loops, its traffic counted. Watches go over plain
-   * HTTP instead of fabric8's default websocket: the same events, but the API server's
+   * A client of its own (the JDK HTTP client, as the agent's), its traffic counted. Watches go over
+   * plain HTTP instead of fabric8's default websocket: the same events, but the API server's
    * apiserver_watch_events_sizes and the client's interceptor only see HTTP watch streams.
    */
   private KubernetesClient client(Config config, ClientTraffic traffic) {
     return new KubernetesClientBuilder()
         .withConfig(new ConfigBuilder(config).withOnlyHttpWatches(true).build())
-        .withHttpClientFactory(new VertxHttpClientFactory(vertx))
         .withHttpClientBuilderConsumer(traffic::install)
         .build();
   }
@@ -485,9 +477,6 @@ public final class ScaleBenchmark {
     }
     if (admin != null) {
       admin.close();
-    }
-    if (vertx != null) {
-      vertx.close();
     }
     if (server != null) {
       server.stop();

@@ -14,16 +14,17 @@ RUN mkdir -p /usr/share/man/man1 \
 # after the JDK: with vfs storage every layer is a full copy of the tree, so few layers it is.
 COPY . /src/
 # Maven's repository is a cache mount: kept between builds on the machine, never in a layer.
-# Maven trusts what the build machine's Java trusts (build.sh passes its trust store as a secret,
-# mounted for this step only): Maven Central may be reached through a TLS-inspecting proxy.
+# When the build passes a trust store as the secret cacerts (build.sh passes the machine's Java
+# one, mounted for this step only), Maven trusts it: Maven Central may be reached through a
+# TLS-inspecting proxy. Without the secret (a plain docker build), the JDK's own store is used.
 # Then a JRE of the modules the jar uses (jdeps), plus jdk.crypto.ec, which only TLS at run time
 # asks for (ECDHE with the API server). Java debug attributes are stripped; libjvm keeps its
 # symbols (readable native frames in a crash log; --strip-debug would also need binutils here).
 # The CDS archive is regenerated for it (faster start, class metadata mapped from a file rather
 # than parsed); the no-compressed-oops variant is of no use with a heap this small.
 RUN --mount=type=cache,target=/root/.m2 --mount=type=secret,id=cacerts \
-    MAVEN_OPTS="-Djavax.net.ssl.trustStore=/run/secrets/cacerts" \
-    mvn -B -ntp -q -f /src/pom.xml -pl operator -am package -DskipTests -Dspotless.check.skip=true \
+    if [ -f /run/secrets/cacerts ]; then export MAVEN_OPTS=-Djavax.net.ssl.trustStore=/run/secrets/cacerts; fi \
+ && mvn -B -ntp -q -f /src/pom.xml -pl operator -am package -DskipTests -Dspotless.check.skip=true \
  && jar=/src/operator/target/thinpool-operator.jar \
  && modules="$(jdeps --print-module-deps --ignore-missing-deps --multi-release 17 "$jar")" \
  && echo "jlink modules: $modules,jdk.crypto.ec" \

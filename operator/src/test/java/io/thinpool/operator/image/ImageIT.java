@@ -27,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -144,10 +145,21 @@ class ImageIT {
     KubeApi.installCrds(client);
     Path kube = Files.createTempDirectory("image-it-kube");
     writeKubeconfig(client.getConfiguration(), kube);
+    // Readable by the controller's non-root user (a throwaway test credential).
+    try (Stream<Path> files = Files.walk(kube)) {
+      for (Path file : files.toList()) {
+        Files.setPosixFilePermissions(
+            file,
+            PosixFilePermissions.fromString(Files.isDirectory(file) ? "r-xr-xr-x" : "r--r--r--"));
+      }
+    }
     int port = freePort();
     List<String> argv = new ArrayList<>(buildahArgs("run", "--isolation", "chroot"));
     argv.addAll(
         List.of(
+            // As the chart runs it: not root.
+            "--user",
+            "65532:65532",
             "-v",
             kube + ":/kube:ro",
             "-e",

@@ -6,10 +6,8 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.thinpool.operator.api.PoolParameters;
 import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
 import io.thinpool.operator.api.ThinPool;
-import io.thinpool.operator.api.ThinPoolSpec;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.HostCommandRunner;
 import io.thinpool.operator.lvm.Plan;
@@ -160,8 +158,8 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
   }
 
   /**
-   * Another ThinPool on this node created earlier that claims what this one needs (see {@link
-   * #clash}): then this one must not touch anything.
+   * Another ThinPool on this node created earlier that claims the same volume group or a device of
+   * this one: then this one must not touch anything.
    */
   private Optional<ThinPool> olderClaimant(ThinPool pool, Context<ThinPool> context) {
     Comparator<ThinPool> age =
@@ -173,39 +171,11 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
         .filter(other -> !other.getMetadata().getName().equals(pool.getMetadata().getName()))
         .filter(other -> other.getSpec() != null && nodeName.equals(other.getSpec().nodeName))
         .filter(other -> age.compare(other, pool) < 0)
-        .filter(other -> clash(other.getSpec(), pool.getSpec()).isPresent())
+        .filter(
+            other ->
+                Objects.equals(other.getSpec().volumeGroup, pool.getSpec().volumeGroup)
+                    || other.getSpec().devices.stream().anyMatch(pool.getSpec().devices::contains))
         .min(age);
-  }
-
-  /**
-   * What two pools on one node would both claim: the volume group, a device, or the autoextend
-   * profile file under different settings (each would rewrite it for the other's pool).
-   */
-  static Optional<String> clash(ThinPoolSpec older, ThinPoolSpec newer) {
-    if (Objects.equals(older.volumeGroup, newer.volumeGroup)) {
-      return Optional.of("volume group " + older.volumeGroup);
-    }
-    Optional<String> device = older.devices.stream().filter(newer.devices::contains).findFirst();
-    if (device.isPresent()) {
-      return Optional.of("device " + device.get());
-    }
-    PoolParameters.Autoextend a = older.autoextend;
-    PoolParameters.Autoextend b = newer.autoextend;
-    if (a != null
-        && b != null
-        && Objects.equals(a.profile, b.profile)
-        && !(Objects.equals(a.thresholdPercent, b.thresholdPercent)
-            && Objects.equals(a.extendPercent, b.extendPercent))) {
-      return Optional.of(
-          "autoextend profile "
-              + a.profile
-              + " with other settings ("
-              + a.thresholdPercent
-              + "% threshold, "
-              + a.extendPercent
-              + "% extension)");
-    }
-    return Optional.empty();
   }
 
   private ThinPoolStatus conflicted(ThinPool pool, ThinPool older) {
@@ -216,9 +186,9 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     String message =
         "ThinPool "
             + name(older)
-            + " already claims "
-            + clash(older.getSpec(), pool.getSpec()).orElse("what this one needs")
-            + " on node "
+            + " already claims volume group "
+            + older.getSpec().volumeGroup
+            + " or one of these devices on node "
             + nodeName
             + ": nothing is touched for this one";
     status.conditions =

@@ -69,7 +69,7 @@ public final class Main {
 
   /** Starts the operator, then /metrics, /healthz and /readyz on THINPOOL_HTTP_PORT. */
   private static void run(Operator operator, Settings settings, PrometheusMeterRegistry registry) {
-    operator.installShutdownHook(Duration.ofSeconds(10));
+    operator.installShutdownHook(Operators.AGENT_SHUTDOWN_GRACE);
     OperatorHttpServer http = new OperatorHttpServer(settings.httpPort(), operator, registry);
     Runtime.getRuntime().addShutdownHook(new Thread(http::close));
     operator.start();

@@ -22,6 +22,13 @@ public final class Operators {
    */
   static final int RECONCILE_THREADS = 2;
 
+  /**
+   * How long a stopping agent lets a reconcile finish. JOSDK's default is none: SIGTERM would
+   * interrupt the reconcile and kill an lvconvert or vgextend half-way. Below the chart's
+   * terminationGracePeriodSeconds (60), so the kubelet does not kill it first.
+   */
+  public static final Duration AGENT_SHUTDOWN_GRACE = Duration.ofSeconds(50);
+
   private Operators() {}
 
   /**
@@ -39,7 +46,8 @@ public final class Operators {
         new Operator(
             o ->
                 o.withKubernetesClient(client)
-                    .withConcurrentReconciliationThreads(RECONCILE_THREADS));
+                    .withConcurrentReconciliationThreads(RECONCILE_THREADS)
+                    .withReconciliationTerminationTimeout(AGENT_SHUTDOWN_GRACE));
     operator.register(
         new ThinPoolReconciler(
             nodeName, metrics.metered(node), refresh, Clock.systemUTC(), metrics),

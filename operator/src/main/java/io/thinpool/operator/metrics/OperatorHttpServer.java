@@ -11,9 +11,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
- * /metrics for Prometheus, and probes that reflect the operator's real state: /readyz is 200 once
- * the operator has started and every informer is healthy, /healthz while the informers are healthy
- * (a 503 lets the kubelet restart an agent whose watches broke). Never a constant 200.
+ * /metrics for Prometheus, and probes that reflect the operator's real state, never a constant 200:
+ * /readyz is 200 once the operator has started and every informer is healthy (watching the API
+ * server); /healthz is 200 while the operator runs (started, not stopped). Liveness is local on
+ * purpose: an API server outage breaks every watch, and restarting every agent for it would not
+ * mend the watches (fabric8 reconnects them) but would turn the outage into crash loops.
  */
 public final class OperatorHttpServer implements AutoCloseable {
 
@@ -26,10 +28,17 @@ public final class OperatorHttpServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext("/metrics", exchange -> respond(exchange, 200, registry.scrape()));
-    server.createContext("/healthz", exchange -> probe(exchange, healthy(operator)));
+    server.createContext(
+        "/healthz",
+        exchange -> probe(exchange, operator.getRuntimeInfo().isStarted(), "not running: stopped"));
     server.createContext(
         "/readyz",
-        exchange -> probe(exchange, operator.getRuntimeInfo().isStarted() && healthy(operator)));
+        exchange ->
+            probe(
+                exchange,
+                operator.getRuntimeInfo().isStarted()
+                    && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+                "not ready: informers not started or unhealthy"));
     server.start();
   }
 
@@ -37,13 +46,8 @@ public final class OperatorHttpServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static boolean healthy(Operator operator) {
-    return operator.getRuntimeInfo().allEventSourcesAreHealthy();
-  }
-
-  private static void probe(HttpExchange exchange, boolean ok) throws IOException {
-    respond(
-        exchange, ok ? 200 : 503, ok ? "ok\n" : "not ready: informers not started or unhealthy\n");
+  private static void probe(HttpExchange exchange, boolean ok, String whyNot) throws IOException {
+    respond(exchange, ok ? 200 : 503, ok ? "ok\n" : whyNot + "\n");
   }
 
   private static void respond(HttpExchange exchange, int code, String body) throws IOException {

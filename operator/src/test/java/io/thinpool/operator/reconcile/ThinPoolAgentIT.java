@@ -257,6 +257,7 @@ class ThinPoolAgentIT {
 
       agent.stop();
       assertThat(fetch(http, "/readyz").statusCode()).isEqualTo(503);
+      assertThat(fetch(http, "/healthz").statusCode()).isEqualTo(503);
     }
   }
 

@@ -57,6 +57,8 @@ public final class Chart {
               name: %s
               labels:
                 app.kubernetes.io/name: thinpool-operator
+                # The agent is privileged (hostPID, nsenter): Pod Security must allow it here.
+                pod-security.kubernetes.io/enforce: privileged
             """
                 .formatted(NAMESPACE));
     try (Stream<Path> crds = Files.list(DIR.resolve("crds"))) {

@@ -29,8 +29,10 @@ else
   truststore="${THINPOOL_BUILD_TRUSTSTORE:-/etc/ssl/certs/java/cacerts}"
   log="$(mktemp)"
   trap 'rm -f "$log"' EXIT
-  bah bud --isolation chroot --pull=never --layers --force-rm \
-    --secret id=cacerts,src="$truststore" \
+  # The trust store is optional: without it Maven in the build uses the JDK's own.
+  secret=()
+  [ -f "$truststore" ] && secret=(--secret "id=cacerts,src=$truststore")
+  bah bud --isolation chroot --pull=never --layers --force-rm "${secret[@]}" \
     --build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
     --label io.thinpool.source-digest="$digest" -t "$tag" . | tee "$log"
   echo "build.sh: built $tag in $(( $(date +%s) - start )) s"

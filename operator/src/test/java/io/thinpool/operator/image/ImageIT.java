@@ -31,6 +31,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -172,6 +173,7 @@ class ImageIT {
             "--"));
     argv.addAll(entry("controller"));
     Path log = kube.resolve("controller.log");
+    boolean deleteOnSuccess = false;
     Process controller =
         new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
@@ -203,12 +205,21 @@ class ImageIT {
           .atMost(Duration.ofSeconds(60))
           .until(() -> client.resources(ThinPool.class).withName("image.node-a").get() != null);
       System.out.printf("controller in the image: ready, RSS %d MiB%n", rssKib(controller) / 1024);
+      deleteOnSuccess = true;
     } finally {
       controller.descendants().forEach(ProcessHandle::destroy);
       controller.destroy();
       if (!controller.waitFor(30, TimeUnit.SECONDS)) {
         controller.descendants().forEach(ProcessHandle::destroyForcibly);
         controller.destroyForcibly();
+      }
+      // The credentials and the log go; after a failure they stay for a look.
+      if (deleteOnSuccess) {
+        try (Stream<Path> files = Files.walk(kube)) {
+          for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(file);
+          }
+        }
       }
     }
   }

@@ -230,11 +230,11 @@ class ThinPoolOperatorIT {
   @Test
   void aStandbyControllerIsHealthyAndTakesOverWhenTheLeaderGoes() throws Exception {
     Operator leader = operators.get(operators.size() - 1);
+    client.resource(runbook()).create();
+    awaitReady("3/3"); // the first controller leads: it alone was there to reconcile
     Operator standby =
         Operators.controller(KubeApi.as(client, KubeApi.CONTROLLER), leaseNamespace, false);
     start(standby);
-    client.resource(runbook()).create();
-    awaitReady("3/3");
 
     try (OperatorHttpServer http =
         new OperatorHttpServer(0, standby, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -111,9 +113,22 @@ public final class ThinPoolConfigReconciler
   @Override
   public List<EventSource<?, ThinPoolConfig>> prepareEventSources(
       EventSourceContext<ThinPoolConfig> context) {
+    // Only a Node's name and labels matter here. Real Nodes are tens of KiB (images, conditions)
+    // and the kubelet updates their status every few minutes: the cache keeps the labels only,
+    // and only a label change (or a Node coming or going) wakes the configs up.
     var nodes =
         InformerEventSourceConfiguration.from(Node.class, ThinPoolConfig.class)
             .withName("nodes")
+            .withItemStore(
+                new ReducedStateItemStore<>(
+                    ReducedStateItemStore.NAME_KEY_STATE,
+                    Node.class,
+                    context.getClient().getKubernetesSerialization(),
+                    "metadata.labels"))
+            .withOnUpdateFilter(
+                (updated, previous) ->
+                    !Objects.equals(
+                        updated.getMetadata().getLabels(), previous.getMetadata().getLabels()))
             .withSecondaryToPrimaryMapper(
                 node ->
                     context

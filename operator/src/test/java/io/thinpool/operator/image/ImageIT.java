@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -317,9 +316,7 @@ class ImageIT {
    * controller in the image verifies the API server's certificate and authenticates with its own.
    */
   private static void writeKubeconfig(Config config, Path dir) throws IOException {
-    credential(dir.resolve("ca.crt"), config.getCaCertData(), config.getCaCertFile());
-    credential(dir.resolve("client.crt"), config.getClientCertData(), config.getClientCertFile());
-    credential(dir.resolve("client.key"), config.getClientKeyData(), config.getClientKeyFile());
+    KubeApi.writeCredentials(config, dir);
     Files.writeString(
         dir.resolve("config"),
         """
@@ -337,13 +334,5 @@ class ImageIT {
         current-context: test
         """
             .formatted(config.getMasterUrl()));
-  }
-
-  private static void credential(Path target, String base64, String file) throws IOException {
-    if (base64 != null) {
-      Files.write(target, Base64.getDecoder().decode(base64));
-    } else {
-      Files.copy(Path.of(file), target);
-    }
   }
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -153,13 +154,7 @@ public final class KubeApi {
     try {
       Path dir = Files.createTempDirectory("kubectl");
       var config = client.getConfiguration();
-      Path ca = credential(dir.resolve("ca.crt"), config.getCaCertData(), config.getCaCertFile());
-      Path cert =
-          credential(
-              dir.resolve("client.crt"), config.getClientCertData(), config.getClientCertFile());
-      Path key =
-          credential(
-              dir.resolve("client.key"), config.getClientKeyData(), config.getClientKeyFile());
+      writeCredentials(config, dir);
       Path binary =
           Files.list(Path.of(System.getenv("KUBE_API_TEST_DIR"), "k8s"))
               .findFirst()
@@ -170,9 +165,9 @@ public final class KubeApi {
               List.of(
                   binary.toString(),
                   "--server=" + config.getMasterUrl(),
-                  "--certificate-authority=" + ca,
-                  "--client-certificate=" + cert,
-                  "--client-key=" + key));
+                  "--certificate-authority=" + dir.resolve("ca.crt"),
+                  "--client-certificate=" + dir.resolve("client.crt"),
+                  "--client-key=" + dir.resolve("client.key")));
       argv.addAll(List.of(args));
       Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -186,9 +181,23 @@ public final class KubeApi {
     }
   }
 
+  /**
+   * Writes the client's CA, certificate and key into {@code dir} as ca.crt, client.crt and
+   * client.key, for a process that reads them from files (kubectl, the image).
+   */
+  public static void writeCredentials(Config config, Path dir) throws IOException {
+    credential(dir.resolve("ca.crt"), config.getCaCertData(), config.getCaCertFile());
+    credential(dir.resolve("client.crt"), config.getClientCertData(), config.getClientCertFile());
+    credential(dir.resolve("client.key"), config.getClientKeyData(), config.getClientKeyFile());
+  }
+
   /** The client's configuration holds each credential either inline (base64) or as a file. */
-  private static Path credential(Path target, String base64, String file) throws IOException {
-    return base64 != null ? Files.write(target, Base64.getDecoder().decode(base64)) : Path.of(file);
+  private static void credential(Path target, String base64, String file) throws IOException {
+    if (base64 != null) {
+      Files.write(target, Base64.getDecoder().decode(base64));
+    } else {
+      Files.copy(Path.of(file), target);
+    }
   }
 
   /**

@@ -159,24 +159,25 @@ public final class ThinPoolConfigReconciler
   public UpdateControl<ThinPoolConfig> reconcile(
       ThinPoolConfig config, Context<ThinPoolConfig> context) {
     if (config.getSpec() == null) {
-      return UpdateControl.noUpdate(); // the schema requires devices; nothing to act on
+      return UpdateControl.noUpdate(); // only one stored before the schema required a spec
     }
     KubernetesClient client = context.getClient();
     List<Node> allNodes = informer(context, "nodes", Node.class).list().toList();
-    Map<String, Node> selected =
+    Set<String> selected =
         allNodes.stream()
             .filter(
                 node ->
                     LabelSelectors.matches(
                         config.getSpec().nodeSelector, node.getMetadata().getLabels()))
-            .collect(Collectors.toMap(node -> node.getMetadata().getName(), node -> node));
+            .map(node -> node.getMetadata().getName())
+            .collect(Collectors.toSet());
     List<ThinPool> existing = poolsOf(config, context);
 
     Map<String, ThinPool> existingByName =
         existing.stream().collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p));
     Map<String, String> nameTaken = new ConcurrentSkipListMap<>();
     List<ThinPool> toWrite =
-        selected.keySet().stream()
+        selected.stream()
             .map(node -> desired(config, node))
             .filter(
                 desired -> {
@@ -200,7 +201,7 @@ public final class ThinPoolConfigReconciler
     Set<String> nodeNames =
         allNodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
     for (ThinPool pool : existing) {
-      if (!selected.containsKey(pool.getSpec().nodeName)) {
+      if (!selected.contains(pool.getSpec().nodeName)) {
         LOG.info(
             "ThinPoolConfig {}: node {} left the selection, deleting {}",
             name(config),
@@ -212,7 +213,7 @@ public final class ThinPoolConfigReconciler
 
     List<ThinPool> current =
         poolsOf(config, context).stream()
-            .filter(p -> selected.containsKey(p.getSpec().nodeName))
+            .filter(p -> selected.contains(p.getSpec().nodeName))
             .toList();
     ThinPoolConfigStatus status =
         ThinPoolConfigStatuses.from(config, current, nameTaken, selected.size(), clock.instant());

@@ -69,7 +69,9 @@ public final class Main {
 
   /** Starts the operator, then /metrics, /healthz and /readyz on THINPOOL_HTTP_PORT. */
   private static void run(Operator operator, Settings settings, PrometheusMeterRegistry registry) {
-    operator.installShutdownHook(Operators.AGENT_SHUTDOWN_GRACE);
+    // JOSDK 5.2.3 ignores this duration; how long a stopping agent lets a reconcile finish is its
+    // reconciliation termination timeout (Operators.AGENT_SHUTDOWN_GRACE).
+    operator.installShutdownHook(Duration.ZERO);
     OperatorHttpServer http = new OperatorHttpServer(settings.httpPort(), operator, registry);
     Runtime.getRuntime().addShutdownHook(new Thread(http::close));
     operator.start();

@@ -27,7 +27,7 @@ public final class Operators {
    * interrupt the reconcile and kill an lvconvert or vgextend half-way. Below the chart's
    * terminationGracePeriodSeconds (60), so the kubelet does not kill it first.
    */
-  public static final Duration AGENT_SHUTDOWN_GRACE = Duration.ofSeconds(50);
+  static final Duration AGENT_SHUTDOWN_GRACE = Duration.ofSeconds(50);
 
   private Operators() {}
 

@@ -110,9 +110,18 @@ public final class PoolEngine {
           spec.volumeGroup(),
           spec.poolName(),
           backup);
-      runStep(Step.of("LVM's backup directory", "mkdir", "-p", "--", "/etc/lvm/backup"), executed);
       runStep(
           Step.of(
+              Step.Intent.MAKE_BACKUP_DIRECTORY,
+              "LVM's backup directory",
+              "mkdir",
+              "-p",
+              "--",
+              "/etc/lvm/backup"),
+          executed);
+      runStep(
+          Step.of(
+              Step.Intent.BACK_UP_METADATA,
               "keep the volume group's metadata as it is now",
               "vgcfgbackup",
               "-f",
@@ -123,6 +132,7 @@ public final class PoolEngine {
       List<String> dropped = LvmMetadataText.poolVolumes(metadata, spec.poolName());
       runStep(
           new Step(
+              Step.Intent.WRITE_METADATA_WITHOUT_POOL,
               List.of("dd", "of=" + edited, "conv=fsync", "status=none"),
               LvmMetadataText.withoutLogicalVolumes(metadata, dropped),
               "the metadata without " + String.join(", ", dropped)),
@@ -135,6 +145,7 @@ public final class PoolEngine {
       }
       runStep(
           Step.of(
+              Step.Intent.RESTORE_METADATA_WITHOUT_POOL,
               "restore the metadata without the pool",
               "vgcfgrestore",
               "--force",
@@ -150,6 +161,7 @@ public final class PoolEngine {
         if (present.contains(table)) {
           runStep(
               Step.of(
+                  Step.Intent.REMOVE_LEFTOVER,
                   "device-mapper table " + table + " has no LVM owner after the restore",
                   "dmsetup",
                   "remove",

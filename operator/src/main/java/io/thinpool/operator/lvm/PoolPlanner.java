@@ -61,6 +61,7 @@ public final class PoolPlanner {
     for (DmDevice leftover : leftovers) {
       steps.add(
           Step.of(
+              Step.Intent.REMOVE_LEFTOVER,
               "device-mapper entry "
                   + leftover.name()
                   + " is left over from an earlier pool that LVM no longer knows; it blocks a rebuild",
@@ -72,6 +73,7 @@ public final class PoolPlanner {
       if (candidate.wipe()) {
         steps.add(
             Step.of(
+                Step.Intent.WIPE_DEVICE,
                 "destroyExistingData is set: erase the signatures on " + candidate.path(),
                 "wipefs",
                 "--all",
@@ -81,6 +83,7 @@ public final class PoolPlanner {
       if (candidate.pvcreate()) {
         steps.add(
             Step.of(
+                Step.Intent.CREATE_PHYSICAL_VOLUME,
                 "initialise " + candidate.path() + " as an LVM physical volume",
                 "pvcreate",
                 candidate.path()));
@@ -93,6 +96,7 @@ public final class PoolPlanner {
       argv.addAll(newPvs);
       steps.add(
           new Step(
+              Step.Intent.CREATE_VOLUME_GROUP,
               argv,
               "",
               "create volume group "
@@ -103,6 +107,7 @@ public final class PoolPlanner {
       argv.addAll(newPvs);
       steps.add(
           new Step(
+              Step.Intent.EXTEND_VOLUME_GROUP,
               argv,
               "",
               "add " + String.join(", ", newPvs) + " to volume group " + spec.volumeGroup()));
@@ -124,11 +129,17 @@ public final class PoolPlanner {
       if (!thin.active()) {
         steps.add(
             Step.of(
-                "pool " + poolPath + " is not active", "lvchange", "--activate", "y", poolPath));
+                Step.Intent.ACTIVATE_POOL,
+                "pool " + poolPath + " is not active",
+                "lvchange",
+                "--activate",
+                "y",
+                poolPath));
       }
       if (thin.zeroing() != spec.zeroing()) {
         steps.add(
             Step.of(
+                Step.Intent.SET_ZEROING,
                 "the spec asks for zeroing " + (spec.zeroing() ? "on" : "off"),
                 "lvchange",
                 "--zero",
@@ -140,13 +151,21 @@ public final class PoolPlanner {
       }
     } else {
       if (pool.isEmpty()) {
-        steps.add(createLv(spec, spec.poolName(), spec.dataPercentOfVg(), "data"));
+        steps.add(
+            createLv(
+                Step.Intent.CREATE_DATA_VOLUME, spec, spec.poolName(), spec.dataPercentOfVg()));
       }
       if (vg.flatMap(g -> g.logicalVolume(spec.metadataName())).isEmpty()) {
-        steps.add(createLv(spec, spec.metadataName(), spec.metadataPercentOfVg(), "metadata"));
+        steps.add(
+            createLv(
+                Step.Intent.CREATE_METADATA_VOLUME,
+                spec,
+                spec.metadataName(),
+                spec.metadataPercentOfVg()));
       }
       steps.add(
           Step.of(
+              Step.Intent.CONVERT_TO_POOL,
               "convert the data and metadata LVs into a thin pool",
               "lvconvert",
               "-y",
@@ -179,6 +198,7 @@ public final class PoolPlanner {
     if (pool.map(lv -> !lv.profile().equals(autoextend.profile())).orElse(true)) {
       steps.add(
           Step.of(
+              Step.Intent.ATTACH_PROFILE,
               "attach profile "
                   + autoextend.profile()
                   + " so dmeventd extends the pool by its policy",
@@ -190,6 +210,7 @@ public final class PoolPlanner {
     if (pool.map(lv -> lv.thinPool() && !lv.monitored()).orElse(false)) {
       steps.add(
           Step.of(
+              Step.Intent.ENABLE_MONITORING,
               "dmeventd is not monitoring " + poolPath + ": without it autoextend never happens",
               "lvchange",
               "--monitor",
@@ -228,6 +249,7 @@ public final class PoolPlanner {
       }
       steps.add(
           Step.of(
+              Step.Intent.REMOVE_VOLUME_GROUP,
               "remove volume group "
                   + spec.volumeGroup()
                   + " and every LV in it (the pool"
@@ -239,7 +261,13 @@ public final class PoolPlanner {
               spec.volumeGroup()));
       for (PhysicalVolume pv : state.physicalVolumes()) {
         if (pv.volumeGroup().equals(spec.volumeGroup())) {
-          steps.add(Step.of("release " + pv.name() + " from LVM", "pvremove", "--yes", pv.name()));
+          steps.add(
+              Step.of(
+                  Step.Intent.REMOVE_PHYSICAL_VOLUME,
+                  "release " + pv.name() + " from LVM",
+                  "pvremove",
+                  "--yes",
+                  pv.name()));
         }
       }
     } else {
@@ -251,6 +279,7 @@ public final class PoolPlanner {
       for (DmDevice leftover : leftovers) {
         steps.add(
             Step.of(
+                Step.Intent.REMOVE_LEFTOVER,
                 "device-mapper entry " + leftover.name() + " has no LVM owner",
                 "dmsetup",
                 "remove",
@@ -264,6 +293,7 @@ public final class PoolPlanner {
                 pv ->
                     steps.add(
                         Step.of(
+                            Step.Intent.REMOVE_PHYSICAL_VOLUME,
                             pv.name()
                                 + " is a physical volume in no volume group, left from an interrupted teardown",
                             "pvremove",
@@ -284,6 +314,7 @@ public final class PoolPlanner {
     if (state.profile(profile).isPresent() && !usedElsewhere) {
       steps.add(
           Step.of(
+              Step.Intent.REMOVE_PROFILE,
               "no other LV uses profile " + profile,
               "rm",
               "-f",
@@ -311,6 +342,7 @@ public final class PoolPlanner {
     }
     return Optional.of(
         Step.of(
+            Step.Intent.GROW_POOL,
             "the pool has "
                 + currentExtents
                 + " extents, "
@@ -474,8 +506,10 @@ public final class PoolPlanner {
   }
 
   /** One of the two plain LVs lvconvert turns into a pool, sized as a share of the VG. */
-  private static Step createLv(PoolSpec spec, String name, int percentOfVg, String role) {
+  private static Step createLv(Step.Intent intent, PoolSpec spec, String name, int percentOfVg) {
+    String role = intent == Step.Intent.CREATE_DATA_VOLUME ? "data" : "metadata";
     return Step.of(
+        intent,
         "create the pool's " + role + " LV (" + percentOfVg + "% of the VG)",
         "lvcreate",
         "--wipesignatures",
@@ -501,11 +535,25 @@ public final class PoolPlanner {
     String directory = path.substring(0, path.lastIndexOf('/'));
     String temporary = path + "." + owner + ".tmp"; // per pool: two pools never share a temp file
     return List.of(
-        Step.of("the directory for " + what, "mkdir", "-p", "--", directory),
+        Step.of(
+            Step.Intent.MAKE_PROFILE_DIRECTORY,
+            "the directory for " + what,
+            "mkdir",
+            "-p",
+            "--",
+            directory),
         new Step(
+            Step.Intent.WRITE_PROFILE_COPY,
             List.of("dd", "of=" + temporary, "conv=fsync", "status=none"),
             content,
             "write " + what),
-        Step.of("put " + what + " in place atomically", "mv", "-f", "--", temporary, path));
+        Step.of(
+            Step.Intent.PUT_PROFILE_IN_PLACE,
+            "put " + what + " in place atomically",
+            "mv",
+            "-f",
+            "--",
+            temporary,
+            path));
   }
 }

@@ -5,26 +5,60 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One planned host command and why it is needed; {@code stdin} carries file content for the
- * shell-free file writes.
+ * One planned host command, what it achieves and why it is needed; {@code stdin} carries file
+ * content for the shell-free file writes. Whoever reacts to executed steps (Events, the extension
+ * count) reads the intent, never the command line.
  */
-public record Step(List<String> argv, String stdin, String why) {
+public record Step(Intent intent, List<String> argv, String stdin, String why) {
+
+  /** What a step achieves on the node. */
+  public enum Intent {
+    /** dmsetup remove: a device-mapper table of an earlier pool that LVM no longer knows. */
+    REMOVE_LEFTOVER,
+    WIPE_DEVICE,
+    CREATE_PHYSICAL_VOLUME,
+    CREATE_VOLUME_GROUP,
+    EXTEND_VOLUME_GROUP,
+    ACTIVATE_POOL,
+    SET_ZEROING,
+    /** lvextend of the pool to the spec's share of the volume group. */
+    GROW_POOL,
+    CREATE_DATA_VOLUME,
+    CREATE_METADATA_VOLUME,
+    /** lvconvert of the data and metadata volumes into a thin pool: the pool is created. */
+    CONVERT_TO_POOL,
+    /** The autoextend profile's shell-free write: its directory, a temporary copy, the rename. */
+    MAKE_PROFILE_DIRECTORY,
+    WRITE_PROFILE_COPY,
+    PUT_PROFILE_IN_PLACE,
+    ATTACH_PROFILE,
+    ENABLE_MONITORING,
+    REMOVE_VOLUME_GROUP,
+    REMOVE_PHYSICAL_VOLUME,
+    REMOVE_PROFILE,
+    /** Recovery of a pool that cannot be removed: back up, edit and restore the VG's metadata. */
+    MAKE_BACKUP_DIRECTORY,
+    BACK_UP_METADATA,
+    WRITE_METADATA_WITHOUT_POOL,
+    RESTORE_METADATA_WITHOUT_POOL;
+
+    /** Whether the step sets the pool's size: a change in size after it is the agent's doing. */
+    public boolean setsPoolSize() {
+      return this == GROW_POOL || this == CONVERT_TO_POOL;
+    }
+  }
 
   public Step {
     argv = List.copyOf(argv);
     stdin = stdin == null ? "" : stdin;
   }
 
-  public static Step of(String why, String... argv) {
-    return new Step(List.of(argv), "", why);
+  public static Step of(Intent intent, String why, String... argv) {
+    return new Step(intent, List.of(argv), "", why);
   }
 
   public HostCommand command(Duration timeout) {
     return new HostCommand(argv, stdin.getBytes(StandardCharsets.UTF_8), timeout);
-  }
-
-  public String program() {
-    return argv.get(0);
   }
 
   @Override

@@ -7,10 +7,13 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.Step;
+import io.thinpool.operator.lvm.Step.Intent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +36,14 @@ final class PoolEvents {
   /** What changed between two statuses, and what the executed steps did. */
   static List<PoolEvent> between(ThinPoolStatus before, ThinPoolStatus after, List<Step> executed) {
     List<PoolEvent> events = new ArrayList<>();
-    if (executed.stream().anyMatch(s -> s.program().equals("lvconvert"))) {
+    Set<Intent> done = executed.stream().map(Step::intent).collect(Collectors.toSet());
+    if (done.contains(Intent.CONVERT_TO_POOL)) {
       events.add(new PoolEvent(false, "PoolCreated", "thin pool created: " + describe(after)));
     }
-    if (executed.stream()
-        .anyMatch(s -> s.program().equals("vgextend") || s.program().equals("lvextend"))) {
+    if (done.contains(Intent.EXTEND_VOLUME_GROUP) || done.contains(Intent.GROW_POOL)) {
       events.add(new PoolEvent(false, "PoolGrown", "pool grown to the spec: " + describe(after)));
     }
-    if (executed.stream().anyMatch(s -> s.argv().contains("--monitor"))) {
+    if (done.contains(Intent.ENABLE_MONITORING)) {
       events.add(new PoolEvent(false, "MonitoringRestored", "dmeventd monitoring turned back on"));
     }
     long extensionsBefore =

@@ -151,7 +151,7 @@ public final class ThinPoolStatuses {
     return pool;
   }
 
-  /** An extension is a pool that grew while the agent itself ran no lvextend. */
+  /** An extension is a pool that grew while the agent itself ran no step that sets its size. */
   private static ThinPoolStatus.AutoextendStatus autoextend(
       PoolReport report, ThinPoolStatus previous, List<Step> executed, Instant now) {
     ThinPoolStatus.AutoextendStatus autoextend = new ThinPoolStatus.AutoextendStatus();
@@ -169,7 +169,7 @@ public final class ThinPoolStatuses {
         before == null || before.extensionsObserved == null ? 0 : before.extensionsObserved;
     autoextend.lastExtensionTime = before == null ? null : before.lastExtensionTime;
     Long sizeBefore = previous.pool == null ? null : previous.pool.sizeBytes;
-    boolean weExtended = executed.stream().anyMatch(s -> s.program().equals("lvextend"));
+    boolean weExtended = executed.stream().anyMatch(s -> s.intent().setsPoolSize());
     if (sizeBefore != null && report.poolSizeBytes() > sizeBefore && !weExtended) {
       count++;
       autoextend.lastExtensionTime = now.toString();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.thinpool.operator.lvm.PoolEngine.Outcome;
 import io.thinpool.operator.lvm.PoolEngine.Status;
+import io.thinpool.operator.lvm.Step.Intent;
 import io.thinpool.operator.testvm.TestVm;
 import io.thinpool.operator.testvm.TestVmExtension;
 import java.util.List;
@@ -23,17 +24,17 @@ class PoolEngineIT {
 
     assertThat(first.status()).as(String.valueOf(first.failure())).isEqualTo(Status.CONVERGED);
     assertThat(first.executed())
-        .extracting(Step::program)
+        .extracting(Step::intent)
         .containsExactly(
-            "pvcreate",
-            "vgcreate",
-            "lvcreate",
-            "lvcreate",
-            "lvconvert",
-            "mkdir",
-            "dd",
-            "mv",
-            "lvchange");
+            Intent.CREATE_PHYSICAL_VOLUME,
+            Intent.CREATE_VOLUME_GROUP,
+            Intent.CREATE_DATA_VOLUME,
+            Intent.CREATE_METADATA_VOLUME,
+            Intent.CONVERT_TO_POOL,
+            Intent.MAKE_PROFILE_DIRECTORY,
+            Intent.WRITE_PROFILE_COPY,
+            Intent.PUT_PROFILE_IN_PLACE,
+            Intent.ATTACH_PROFILE);
     PoolReport report = first.report();
     assertThat(report.poolExists()).isTrue();
     assertThat(report.chunkSizeBytes()).isEqualTo(512 * 1024);
@@ -194,14 +195,15 @@ class PoolEngineIT {
     Outcome twoDevices = engine.reconcile(one.toBuilder().devices(disk(1), disk(2)).build());
     assertThat(twoDevices.status()).isEqualTo(Status.CONVERGED);
     assertThat(twoDevices.executed())
-        .extracting(Step::program)
-        .containsExactly("pvcreate", "vgextend", "lvextend");
+        .extracting(Step::intent)
+        .containsExactly(
+            Intent.CREATE_PHYSICAL_VOLUME, Intent.EXTEND_VOLUME_GROUP, Intent.GROW_POOL);
     assertThat(twoDevices.report().devices()).containsExactlyInAnyOrder(disk(1), disk(2));
     assertThat(twoDevices.report().poolSizeBytes()).isGreaterThan(small.poolSizeBytes() * 19 / 10);
 
     Outcome larger =
         engine.reconcile(one.toBuilder().devices(disk(1), disk(2)).sizes(70, 2).build());
-    assertThat(larger.executed()).extracting(Step::program).containsExactly("lvextend");
+    assertThat(larger.executed()).extracting(Step::intent).containsExactly(Intent.GROW_POOL);
     assertThat(larger.report().poolSizeBytes()).isGreaterThan(twoDevices.report().poolSizeBytes());
   }
 
@@ -221,8 +223,12 @@ class PoolEngineIT {
 
     assertThat(restored.status()).isEqualTo(Status.CONVERGED);
     assertThat(restored.executed())
-        .extracting(Step::program)
-        .containsExactly("mkdir", "dd", "mv", "lvchange");
+        .extracting(Step::intent)
+        .containsExactly(
+            Intent.MAKE_PROFILE_DIRECTORY,
+            Intent.WRITE_PROFILE_COPY,
+            Intent.PUT_PROFILE_IN_PLACE,
+            Intent.ENABLE_MONITORING);
     assertThat(restored.report().monitored()).isTrue();
     assertThat(vm.must("cat", "/etc/lvm/profile/docker-thinpool.profile"))
         .contains("threshold=70")
@@ -300,9 +306,13 @@ class PoolEngineIT {
         .as(String.valueOf(recovered.failure()))
         .isEqualTo(Status.CONVERGED);
     assertThat(recovered.executed())
-        .extracting(Step::program)
-        .startsWith("mkdir", "vgcfgbackup", "dd", "vgcfgrestore")
-        .contains("lvcreate", "lvconvert");
+        .extracting(Step::intent)
+        .startsWith(
+            Intent.MAKE_BACKUP_DIRECTORY,
+            Intent.BACK_UP_METADATA,
+            Intent.WRITE_METADATA_WITHOUT_POOL,
+            Intent.RESTORE_METADATA_WITHOUT_POOL)
+        .contains(Intent.CREATE_DATA_VOLUME, Intent.CONVERT_TO_POOL);
     assertThat(vm.must("lvs", "--noheadings", "-o", "lv_name", "docker").strip())
         .isEqualTo("thinpool");
     assertThat(vm.must("dmsetup", "info", "-c", "--noheadings", "-o", "name"))

@@ -7,9 +7,11 @@ import static io.thinpool.operator.lvm.States.pool;
 import static io.thinpool.operator.lvm.States.runbookPool;
 import static io.thinpool.operator.lvm.States.thin;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.thinpool.operator.lvm.HostState.BlockDevice;
 import io.thinpool.operator.lvm.HostState.LogicalVolume;
+import io.thinpool.operator.lvm.Step.Intent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +44,18 @@ class PoolPlannerTest {
         .isEqualTo(
             "activation {\n\tthin_pool_autoextend_threshold=80\n\tthin_pool_autoextend_percent=20\n}\n");
     assertThat(plan.steps()).allSatisfy(step -> assertThat(step.why()).isNotBlank());
+    assertThat(plan.steps())
+        .extracting(Step::intent)
+        .containsExactly(
+            Intent.CREATE_PHYSICAL_VOLUME,
+            Intent.CREATE_VOLUME_GROUP,
+            Intent.CREATE_DATA_VOLUME,
+            Intent.CREATE_METADATA_VOLUME,
+            Intent.CONVERT_TO_POOL,
+            Intent.MAKE_PROFILE_DIRECTORY,
+            Intent.WRITE_PROFILE_COPY,
+            Intent.PUT_PROFILE_IN_PLACE,
+            Intent.ATTACH_PROFILE);
   }
 
   @Test
@@ -116,8 +130,9 @@ class PoolPlannerTest {
     HostState state =
         ourVg(2, pool("thinpool", 459, "docker-thinpool", false)).runbookProfile().build();
 
-    assertThat(lines(PoolPlanner.plan(RUNBOOK, state)))
-        .containsExactly("lvchange --monitor y docker/thinpool");
+    assertThat(PoolPlanner.plan(RUNBOOK, state).steps())
+        .extracting(Step::intent, step -> String.join(" ", step.argv()))
+        .containsExactly(tuple(Intent.ENABLE_MONITORING, "lvchange --monitor y docker/thinpool"));
   }
 
   @Test
@@ -258,8 +273,9 @@ class PoolPlannerTest {
             .vg("docker", true, 1022, 513, pool("thinpool", 459, "docker-thinpool", true))
             .runbookProfile()
             .build();
-    assertThat(lines(PoolPlanner.plan(two, joined)))
-        .containsExactly("lvextend -l 919 docker/thinpool");
+    assertThat(PoolPlanner.plan(two, joined).steps())
+        .extracting(Step::intent, step -> String.join(" ", step.argv()))
+        .containsExactly(tuple(Intent.GROW_POOL, "lvextend -l 919 docker/thinpool"));
   }
 
   @Test
@@ -373,11 +389,16 @@ class PoolPlannerTest {
     assertThat(refused.refusal().reason()).isEqualTo(Plan.Reason.VOLUMES_EXIST);
     assertThat(refused.refusal().message()).contains("images");
 
-    assertThat(lines(PoolPlanner.planTeardown(RUNBOOK, state, true)))
+    Plan forced = PoolPlanner.planTeardown(RUNBOOK, state, true);
+    assertThat(lines(forced))
         .containsExactly(
             "vgremove --force --yes docker",
             "pvremove --yes /dev/sdb",
             "rm -f -- /etc/lvm/profile/docker-thinpool.profile");
+    assertThat(forced.steps())
+        .extracting(Step::intent)
+        .containsExactly(
+            Intent.REMOVE_VOLUME_GROUP, Intent.REMOVE_PHYSICAL_VOLUME, Intent.REMOVE_PROFILE);
   }
 
   @Test
@@ -412,6 +433,8 @@ class PoolPlannerTest {
   void thePlannerNeverBuildsAShellCommand() {
     Plan plan = PoolPlanner.plan(RUNBOOK, node().disk("/dev/sdb").build());
 
-    assertThat(plan.steps()).extracting(Step::program).doesNotContain("sh", "bash", "/bin/sh");
+    assertThat(plan.steps())
+        .extracting(step -> step.argv().get(0))
+        .doesNotContain("sh", "bash", "/bin/sh");
   }
 }

@@ -72,6 +72,22 @@ class ThinPoolStatusesTest {
   }
 
   @Test
+  void whenTheAgentGrowsThePoolToALargerShareThenNoExtensionIsCounted() {
+    FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
+    PoolSpec half = PoolSpec.runbook("/dev/sdb").toBuilder().sizes(50, 2).build();
+    ThinPoolStatus first =
+        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(half), T0);
+
+    PoolSpec larger = half.toBuilder().sizes(70, 2).build();
+    ThinPoolStatus grown =
+        ThinPoolStatuses.from(resource(first), new PoolEngine(node).reconcile(larger), T1);
+
+    assertThat(grown.pool.sizeBytes).isGreaterThan(first.pool.sizeBytes);
+    assertThat(grown.autoextend.extensionsObserved).isZero();
+    assertThat(grown.autoextend.lastExtensionTime).isNull();
+  }
+
+  @Test
   void aRefusalIsNotReadyWithTheRefusalAsReasonAndMessage() {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb").withSignature("/dev/sdb", "ext4");
 

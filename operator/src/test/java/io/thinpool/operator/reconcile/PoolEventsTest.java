@@ -1,0 +1,60 @@
+package io.thinpool.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolStatus;
+import io.thinpool.operator.lvm.FakeLvmNode;
+import io.thinpool.operator.lvm.PoolEngine;
+import io.thinpool.operator.lvm.PoolSpec;
+import io.thinpool.operator.reconcile.PoolEvents.PoolEvent;
+import io.thinpool.operator.status.ThinPoolStatuses;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Events follow what the executed steps achieved and what the node did on its own. */
+class PoolEventsTest {
+
+  private static final long DISK = 2L * 1024 * 1024 * 1024;
+  private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+
+  private final FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
+  private final PoolSpec half = PoolSpec.runbook("/dev/sdb").toBuilder().sizes(50, 2).build();
+  private ThinPoolStatus last;
+
+  /** Reconciles {@code spec} on the node and returns the Events between the two statuses. */
+  private List<String> reasons(ThinPoolStatus before, PoolSpec spec) {
+    ThinPool pool = new ThinPool();
+    pool.setMetadata(new ObjectMetaBuilder().withName("runbook.node-a").withGeneration(1L).build());
+    pool.setStatus(before);
+    PoolEngine.Outcome outcome = new PoolEngine(node).reconcile(spec);
+    ThinPoolStatus after = ThinPoolStatuses.from(pool, outcome, NOW);
+    last = after;
+    return PoolEvents.between(before, after, outcome.executed()).stream()
+        .map(PoolEvent::reason)
+        .toList();
+  }
+
+  @Test
+  void whenThePoolIsBuiltThenItIsCreatedNotGrown() {
+    assertThat(reasons(null, half)).contains("PoolCreated").doesNotContain("PoolGrown", "Extended");
+  }
+
+  @Test
+  void whenTheAgentGrowsThePoolThenItIsGrownNotExtendedByDmeventd() {
+    reasons(null, half);
+
+    assertThat(reasons(last, half.toBuilder().sizes(70, 2).build())).containsExactly("PoolGrown");
+  }
+
+  @Test
+  void whenDmeventdExtendsThePoolThenItIsExtendedNotGrownByTheAgent() {
+    reasons(null, half);
+    node.fill("docker", "thinpool", 85);
+    node.autoextend("docker", "thinpool", 20);
+
+    assertThat(reasons(last, half)).containsExactly("Extended");
+  }
+}

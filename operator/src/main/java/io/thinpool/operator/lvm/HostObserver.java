@@ -97,7 +97,10 @@ public final class HostObserver {
     if (!unknown.isEmpty()) {
       blockDevices = listBlockDevices();
       Set<String> kernelNames =
-          flatten(blockDevices).stream().map(BlockDevice::path).collect(Collectors.toSet());
+          blockDevices.stream()
+              .flatMap(BlockDevice::withDescendants)
+              .map(BlockDevice::path)
+              .collect(Collectors.toSet());
       List<String> links = unknown.stream().filter(d -> !kernelNames.contains(d)).toList();
       Map<String, String> linkTargets = links.isEmpty() ? Map.of() : resolve(links);
       List<String> present =
@@ -181,16 +184,6 @@ public final class HostObserver {
         readOnly,
         mountpoint,
         children);
-  }
-
-  /** Every device in the lsblk forest, parents before children. */
-  static List<BlockDevice> flatten(List<BlockDevice> roots) {
-    List<BlockDevice> all = new ArrayList<>();
-    for (BlockDevice device : roots) {
-      all.add(device);
-      all.addAll(flatten(device.children()));
-    }
-    return all;
   }
 
   /** wipefs --no-act names devices by their basename; map them back to the paths we asked for. */

@@ -3,6 +3,7 @@ package io.thinpool.operator.lvm;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * One observation of a node, as a single serialisable report: what LVM knows (volume groups with
@@ -102,6 +103,11 @@ public record HostState(
     public BlockDevice {
       children = List.copyOf(children);
     }
+
+    /** This device and everything on it, parents before children. */
+    public Stream<BlockDevice> withDescendants() {
+      return Stream.concat(Stream.of(this), children.stream().flatMap(BlockDevice::withDescendants));
+    }
   }
 
   /** A signature wipefs found on a device: a filesystem, a partition table, an LVM label... */
@@ -123,8 +129,12 @@ public record HostState(
     return resolvedDevices.getOrDefault(devicePath, devicePath);
   }
 
+  /** A block device by its kernel path, at any depth (a disk, a partition, an LV on either). */
   public Optional<BlockDevice> blockDevice(String canonicalPath) {
-    return blockDevices.stream().filter(device -> device.path().equals(canonicalPath)).findFirst();
+    return blockDevices.stream()
+        .flatMap(BlockDevice::withDescendants)
+        .filter(device -> device.path().equals(canonicalPath))
+        .findFirst();
   }
 
   public List<Signature> signaturesOf(String canonicalPath) {

@@ -368,10 +368,7 @@ public final class PoolPlanner {
       return; // already a member
     }
     String named = path.equals(device) ? device : device + " (" + path + ")";
-    Optional<BlockDevice> block =
-        HostObserver.flatten(state.blockDevices()).stream()
-            .filter(d -> d.path().equals(path))
-            .findFirst();
+    Optional<BlockDevice> block = state.blockDevice(path);
     if (block.isEmpty()) {
       excluded.add(new ExcludedDevice(device, named + " does not exist on this node"));
       return;

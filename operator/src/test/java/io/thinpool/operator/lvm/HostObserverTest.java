@@ -76,6 +76,8 @@ class HostObserverTest {
     assertThat(vdd.mountpoint()).isEqualTo("/mnt/data");
     assertThat(vdd.sizeBytes()).isEqualTo(2147483648L);
     assertThat(state.blockDevice("/dev/vdb").orElseThrow().children()).hasSize(2);
+    assertThat(state.blockDevice("/dev/mapper/docker-thinpool_tdata").orElseThrow().type())
+        .isEqualTo("lvm");
   }
 
   @Test

@@ -106,7 +106,8 @@ public record HostState(
 
     /** This device and everything on it, parents before children. */
     public Stream<BlockDevice> withDescendants() {
-      return Stream.concat(Stream.of(this), children.stream().flatMap(BlockDevice::withDescendants));
+      return Stream.concat(
+          Stream.of(this), children.stream().flatMap(BlockDevice::withDescendants));
     }
   }
 

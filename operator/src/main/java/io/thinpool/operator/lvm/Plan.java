@@ -38,6 +38,23 @@ public record Plan(
     return new Plan(List.of(), excluded, List.of(), new Refusal(reason, message));
   }
 
+  /** Never touch a volume group of the spec's name that thinpool-operator did not create. */
+  static Plan refusedForeignVolumeGroup(String name) {
+    return refused(
+        Reason.FOREIGN_VOLUME_GROUP,
+        "volume group "
+            + name
+            + " exists but is not tagged "
+            + LvmNames.OWNER_TAG
+            + ": thinpool-operator never modifies a volume group it did not create. "
+            + "To hand it over, run `vgchange --addtag "
+            + LvmNames.OWNER_TAG
+            + " "
+            + name
+            + "`; otherwise choose another volumeGroup",
+        List.of());
+  }
+
   public boolean isRefused() {
     return refusal != null;
   }

@@ -63,6 +63,16 @@ public final class PoolEngine {
     public Outcome {
       executed = List.copyOf(executed);
     }
+
+    /**
+     * Whether the pool grew from {@code earlierPoolSizeBytes} while none of the executed steps set
+     * its size: dmeventd's autoextend (or a hand), not the engine.
+     */
+    public boolean extendedSince(long earlierPoolSizeBytes) {
+      return report != null
+          && report.grewSince(earlierPoolSizeBytes)
+          && executed.stream().noneMatch(step -> step.intent().setsPoolSize());
+    }
   }
 
   public Outcome reconcile(PoolSpec spec) {

@@ -141,12 +141,9 @@ public record PoolReport(
         reason);
   }
 
-  /** Whether the pool is larger than in an earlier report: an extension happened in between. */
-  public boolean grewSince(PoolReport earlier) {
-    return earlier != null
-        && earlier.poolExists()
-        && poolExists
-        && poolSizeBytes > earlier.poolSizeBytes();
+  /** Whether the pool is larger than it was at {@code earlierPoolSizeBytes}. */
+  public boolean grewSince(long earlierPoolSizeBytes) {
+    return poolExists && poolSizeBytes > earlierPoolSizeBytes;
   }
 
   /** Each extension adds a percentage of the pool as it is then, so the steps grow. */

@@ -42,7 +42,7 @@ public final class ThinPoolStatuses {
     if (report != null) {
       status.volumeGroup = volumeGroup(report);
       status.pool = report.poolExists() ? pool(report) : null;
-      status.autoextend = autoextend(report, previous, outcome.executed(), now);
+      status.autoextend = autoextend(outcome, previous, now);
     } else {
       // Observing failed: keep the last known picture (and the extension count) until it works.
       status.volumeGroup = previous.volumeGroup;
@@ -151,9 +151,10 @@ public final class ThinPoolStatuses {
     return pool;
   }
 
-  /** An extension is a pool that grew while the agent itself ran no step that sets its size. */
+  /** The policy and whether it can fire, with the extensions counted since the pool was made. */
   private static ThinPoolStatus.AutoextendStatus autoextend(
-      PoolReport report, ThinPoolStatus previous, List<Step> executed, Instant now) {
+      PoolEngine.Outcome outcome, ThinPoolStatus previous, Instant now) {
+    PoolReport report = outcome.report();
     ThinPoolStatus.AutoextendStatus autoextend = new ThinPoolStatus.AutoextendStatus();
     autoextend.state = camel(report.autoextend().name());
     autoextend.profile = report.profile();
@@ -169,8 +170,7 @@ public final class ThinPoolStatuses {
         before == null || before.extensionsObserved == null ? 0 : before.extensionsObserved;
     autoextend.lastExtensionTime = before == null ? null : before.lastExtensionTime;
     Long sizeBefore = previous.pool == null ? null : previous.pool.sizeBytes;
-    boolean weExtended = executed.stream().anyMatch(s -> s.intent().setsPoolSize());
-    if (sizeBefore != null && report.poolSizeBytes() > sizeBefore && !weExtended) {
+    if (sizeBefore != null && outcome.extendedSince(sizeBefore)) {
       count++;
       autoextend.lastExtensionTime = now.toString();
     }

@@ -62,8 +62,8 @@ class PoolReportTest {
         PoolReport.of(
             RUNBOOK, States.ourVg(200, pool("thinpool", 300, "docker-thinpool", true)).build());
 
-    assertThat(after.grewSince(before)).isTrue();
-    assertThat(before.grewSince(after)).isFalse();
-    assertThat(after.grewSince(null)).isFalse();
+    assertThat(after.grewSince(before.poolSizeBytes())).isTrue();
+    assertThat(before.grewSince(after.poolSizeBytes())).isFalse();
+    assertThat(PoolReport.of(RUNBOOK, node().build()).grewSince(0)).isFalse();
   }
 }

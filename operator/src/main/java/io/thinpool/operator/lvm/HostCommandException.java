@@ -1,17 +1,14 @@
 package io.thinpool.operator.lvm;
 
-/** A host command that failed, with the classified reason and what it printed. */
+/** A host command that failed: the classified reason, and a message naming the command. */
 public class HostCommandException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  private final transient HostCommand command;
   private final FailureKind kind;
 
-  public HostCommandException(
-      HostCommand command, FailureKind kind, String message, Throwable cause) {
+  public HostCommandException(FailureKind kind, String message, Throwable cause) {
     super(message, cause);
-    this.command = command;
     this.kind = kind;
   }
 
@@ -23,7 +20,6 @@ public class HostCommandException extends RuntimeException {
             : "exit " + result.exitCode();
     String stderr = result.stderr().strip();
     return new HostCommandException(
-        command,
         kind,
         "`"
             + command.display()
@@ -34,10 +30,6 @@ public class HostCommandException extends RuntimeException {
             + ")"
             + (stderr.isEmpty() ? "" : ": " + stderr),
         null);
-  }
-
-  public HostCommand command() {
-    return command;
   }
 
   public FailureKind kind() {

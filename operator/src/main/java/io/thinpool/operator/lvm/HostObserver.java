@@ -77,10 +77,7 @@ public final class HostObserver {
       return probe(spec);
     } catch (IllegalStateException | NumberFormatException e) {
       throw new HostCommandException(
-          HostCommand.of(FULLREPORT),
-          FailureKind.FAILED,
-          "unreadable host output: " + e.getMessage(),
-          e);
+          FailureKind.FAILED, "unreadable host output: " + e.getMessage(), e);
     }
   }
 

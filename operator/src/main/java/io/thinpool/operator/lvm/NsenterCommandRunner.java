@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -44,12 +43,11 @@ public final class NsenterCommandRunner implements HostCommandRunner {
   static CommandResult runProcess(List<String> argv, HostCommand command) {
     ProcessBuilder builder = new ProcessBuilder(argv);
     builder.environment().put("LC_ALL", "C");
-    long start = System.nanoTime();
     Process process;
     try {
       process = builder.start();
     } catch (IOException e) {
-      return new CommandResult(127, "", e.getMessage(), false, Duration.ZERO);
+      return new CommandResult(127, "", e.getMessage(), false);
     }
     CompletableFuture<byte[]> stdout = drain(process.getInputStream());
     CompletableFuture<byte[]> stderr = drain(process.getErrorStream());
@@ -70,11 +68,10 @@ public final class NsenterCommandRunner implements HostCommandRunner {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new HostCommandException(
-          command, FailureKind.FAILED, "interrupted while running `" + command.display() + "`", e);
+          FailureKind.FAILED, "interrupted while running `" + command.display() + "`", e);
     }
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     return new CommandResult(
-        timedOut ? -9 : process.exitValue(), text(stdout), text(stderr), timedOut, elapsed);
+        timedOut ? -9 : process.exitValue(), text(stdout), text(stderr), timedOut);
   }
 
   private static CompletableFuture<byte[]> drain(InputStream stream) {

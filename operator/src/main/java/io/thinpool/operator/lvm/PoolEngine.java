@@ -64,6 +64,11 @@ public final class PoolEngine {
       executed = List.copyOf(executed);
     }
 
+    /** Whether a host command failed in a way that running it again soon can fix. */
+    public boolean failedTransiently() {
+      return failure != null && failure.kind().transientFailure();
+    }
+
     /**
      * Whether the pool grew from {@code earlierPoolSizeBytes} while none of the executed steps set
      * its size: dmeventd's autoextend (or a hand), not the engine.

@@ -55,13 +55,11 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
 
   @Override
   public synchronized CommandResult run(HostCommand command) {
-    long start = System.nanoTime();
     try {
       long id = send(command);
       JsonNode reply = await(id, command.timeout().plus(GRACE));
       if (reply == null) {
         throw new HostCommandException(
-            command,
             FailureKind.TIMEOUT,
             "the node behind the socket did not answer `" + command.display() + "`",
             null);
@@ -70,15 +68,14 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
           reply.path("exit").asInt(),
           decode(reply.path("stdout").asText()),
           decode(reply.path("stderr").asText()),
-          reply.path("timedOut").asBoolean(),
-          Duration.ofNanos(System.nanoTime() - start));
+          reply.path("timedOut").asBoolean());
     } catch (IOException e) {
       throw new HostCommandException(
-          command, FailureKind.FAILED, "lost the node socket: " + e.getMessage(), e);
+          FailureKind.FAILED, "lost the node socket: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HostCommandException(
-          command, FailureKind.FAILED, "interrupted while running `" + command.display() + "`", e);
+          FailureKind.FAILED, "interrupted while running `" + command.display() + "`", e);
     }
   }
 
@@ -93,15 +90,15 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
       while (await(send(probe), Duration.ofSeconds(1)) == null) {
         if (System.nanoTime() > deadline) {
           throw new HostCommandException(
-              probe, FailureKind.TIMEOUT, "the node behind the socket never answered", null);
+              FailureKind.TIMEOUT, "the node behind the socket never answered", null);
         }
       }
     } catch (IOException e) {
       throw new HostCommandException(
-          probe, FailureKind.FAILED, "lost the node socket: " + e.getMessage(), e);
+          FailureKind.FAILED, "lost the node socket: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new HostCommandException(probe, FailureKind.FAILED, "interrupted", e);
+      throw new HostCommandException(FailureKind.FAILED, "interrupted", e);
     }
   }
 

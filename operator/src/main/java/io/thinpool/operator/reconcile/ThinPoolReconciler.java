@@ -39,6 +39,12 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
   public static final String FINALIZER = "thinpool.io/agent";
   public static final String CONFLICT = "Conflict";
 
+  /**
+   * When a host command failed transiently (timed out, LVM's lock held by another command, a device
+   * busy for a moment), the next attempt comes this soon rather than at the next refresh.
+   */
+  static final Duration TRANSIENT_RETRY = Duration.ofSeconds(5);
+
   private static final Logger LOG = LoggerFactory.getLogger(ThinPoolReconciler.class);
 
   private final String nodeName;
@@ -74,11 +80,13 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     Optional<ThinPool> older = olderClaimant(pool, context);
     ThinPoolStatus status;
     List<Step> executed = List.of();
+    Duration next = refresh;
     if (older.isPresent()) {
       status = conflicted(pool, older.get());
     } else {
       PoolEngine.Outcome outcome = new PoolEngine(node).reconcile(pool.getSpec().toPoolSpec());
       executed = outcome.executed();
+      next = nextAttempt(outcome, refresh);
       status = ThinPoolStatuses.from(pool, outcome, clock.instant());
       if (outcome.status() == PoolEngine.Status.FAILED) {
         metrics.reconcileFailed();
@@ -86,7 +94,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     }
     metrics.update(pool, status);
     if (SameContent.of(pool.getStatus(), status)) {
-      return UpdateControl.<ThinPool>noUpdate().rescheduleAfter(refresh);
+      return UpdateControl.<ThinPool>noUpdate().rescheduleAfter(next);
     }
     PoolEvents.emit(
         context.getClient(),
@@ -95,7 +103,14 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
         PoolEvents.between(pool.getStatus(), status, executed),
         clock.instant());
     pool.setStatus(status);
-    return UpdateControl.patchStatus(pool).rescheduleAfter(refresh);
+    return UpdateControl.patchStatus(pool).rescheduleAfter(next);
+  }
+
+  /** The next reconcile without an event: soon after a transient failure, else at the refresh. */
+  static Duration nextAttempt(PoolEngine.Outcome outcome, Duration refresh) {
+    return outcome.failedTransiently() && TRANSIENT_RETRY.compareTo(refresh) < 0
+        ? TRANSIENT_RETRY
+        : refresh;
   }
 
   @Override
@@ -154,7 +169,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
         nodeName,
         List.of(new PoolEvents.PoolEvent(true, "TeardownBlocked", why)),
         clock.instant());
-    return DeleteControl.noFinalizerRemoval().rescheduleAfter(refresh);
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(nextAttempt(outcome, refresh));
   }
 
   /**

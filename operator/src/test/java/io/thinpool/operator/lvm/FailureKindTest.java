@@ -2,19 +2,17 @@ package io.thinpool.operator.lvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class FailureKindTest {
 
   private static CommandResult failed(int exit, String stderr) {
-    return new CommandResult(exit, "", stderr, false, Duration.ZERO);
+    return new CommandResult(exit, "", stderr, false);
   }
 
   @Test
   void lvmAndDmsetupMessagesAreClassified() {
-    assertThat(FailureKind.of(new CommandResult(-9, "", "", true, Duration.ofSeconds(120))))
-        .isEqualTo(FailureKind.TIMEOUT);
+    assertThat(FailureKind.of(new CommandResult(-9, "", "", true))).isEqualTo(FailureKind.TIMEOUT);
     assertThat(
             FailureKind.of(
                 failed(127, "nsenter: failed to execute lvm: No such file or directory")))

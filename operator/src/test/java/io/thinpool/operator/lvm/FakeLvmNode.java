@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +91,7 @@ public final class FakeLvmNode implements HostCommandRunner {
     try {
       return ok(execute(a, new String(command.stdin(), StandardCharsets.UTF_8)));
     } catch (IllegalStateException e) {
-      return new CommandResult(5, "", "  " + e.getMessage() + "\n", false, Duration.ZERO);
+      return new CommandResult(5, "", "  " + e.getMessage() + "\n", false);
     }
   }
 
@@ -349,6 +348,6 @@ public final class FakeLvmNode implements HostCommandRunner {
   }
 
   private static CommandResult ok(String stdout) {
-    return new CommandResult(0, stdout, "", false, Duration.ZERO);
+    return new CommandResult(0, stdout, "", false);
   }
 }

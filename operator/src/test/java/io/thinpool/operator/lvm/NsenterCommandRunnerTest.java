@@ -41,10 +41,11 @@ class NsenterCommandRunnerTest {
   void aCommandThatOutlivesItsTimeoutIsKilled() {
     HostCommand sleep = new HostCommand(List.of("sleep", "30"), null, Duration.ofMillis(300));
 
+    long start = System.nanoTime();
     CommandResult result = NsenterCommandRunner.runProcess(sleep.argv(), sleep);
 
     assertThat(result.timedOut()).isTrue();
-    assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(10));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     assertThat(FailureKind.of(result)).isEqualTo(FailureKind.TIMEOUT);
   }
 

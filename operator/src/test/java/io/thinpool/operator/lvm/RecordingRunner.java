@@ -47,10 +47,7 @@ final class RecordingRunner implements HostCommandRunner {
     if (!readOnly(command)) {
       if (mutations == crashAfter) {
         throw new HostCommandException(
-            command,
-            FailureKind.FAILED,
-            "simulated crash before `" + command.display() + "`",
-            null);
+            FailureKind.FAILED, "simulated crash before `" + command.display() + "`", null);
       }
       mutations++;
     }

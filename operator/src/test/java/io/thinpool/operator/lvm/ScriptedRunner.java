@@ -1,6 +1,5 @@
 package io.thinpool.operator.lvm;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,12 +15,12 @@ final class ScriptedRunner implements HostCommandRunner {
   final List<HostCommand> calls = new ArrayList<>();
 
   ScriptedRunner answer(String commandLinePrefix, String stdout) {
-    answers.put(commandLinePrefix, new CommandResult(0, stdout, "", false, Duration.ZERO));
+    answers.put(commandLinePrefix, new CommandResult(0, stdout, "", false));
     return this;
   }
 
   ScriptedRunner fail(String commandLinePrefix, int exitCode, String stderr) {
-    answers.put(commandLinePrefix, new CommandResult(exitCode, "", stderr, false, Duration.ZERO));
+    answers.put(commandLinePrefix, new CommandResult(exitCode, "", stderr, false));
     return this;
   }
 

@@ -115,7 +115,7 @@ class ThinPoolStatusesTest {
         new PoolEngine(
             command ->
                 new io.thinpool.operator.lvm.CommandResult(
-                    5, "", "  Can't get lock for docker", false, java.time.Duration.ZERO));
+                    5, "", "  Can't get lock for docker", false));
 
     ThinPoolStatus failed = ThinPoolStatuses.from(resource(first), broken.reconcile(spec), T1);
 

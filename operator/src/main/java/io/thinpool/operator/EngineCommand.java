@@ -77,7 +77,7 @@ final class EngineCommand {
                 intOption(options, "--data-percent", defaults.dataPercentOfVg()),
                 intOption(options, "--metadata-percent", defaults.metadataPercentOfVg()))
             .autoextend(
-                new PoolSpec.Autoextend(
+                new PoolSpec.AutoextendPolicy(
                     defaults.autoextend().profile(),
                     intOption(options, "--threshold", 80),
                     intOption(options, "--extend-percent", 20)))

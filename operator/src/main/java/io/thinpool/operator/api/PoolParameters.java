@@ -120,7 +120,7 @@ public class PoolParameters {
 
   @JsonPropertyDescription(
       "dmeventd's autoextend policy, written to /etc/lvm/profile/<profile>.profile and attached to the pool.")
-  public Autoextend autoextend = new Autoextend();
+  public AutoextendSpec autoextend = new AutoextendSpec();
 
   @Default("false")
   @JsonPropertyDescription(
@@ -140,7 +140,7 @@ public class PoolParameters {
    * quantity becomes -1, which the engine's validation rejects.
    */
   public PoolSpec toPoolSpec() {
-    Autoextend policy = autoextend == null ? new Autoextend() : autoextend;
+    AutoextendSpec policy = autoextend == null ? new AutoextendSpec() : autoextend;
     return new PoolSpec(
         devices == null ? List.of() : List.copyOf(devices),
         Objects.requireNonNullElse(volumeGroup, PoolSpec.DEFAULT_VOLUME_GROUP),
@@ -151,12 +151,12 @@ public class PoolParameters {
         chunkSizeBytes(),
         Boolean.TRUE.equals(zeroing),
         !Boolean.FALSE.equals(wipeSignatures),
-        new PoolSpec.Autoextend(
-            Objects.requireNonNullElse(policy.profile, PoolSpec.Autoextend.RUNBOOK.profile()),
+        new PoolSpec.AutoextendPolicy(
+            Objects.requireNonNullElse(policy.profile, PoolSpec.AutoextendPolicy.RUNBOOK.profile()),
             Objects.requireNonNullElse(
-                policy.thresholdPercent, PoolSpec.Autoextend.RUNBOOK.thresholdPercent()),
+                policy.thresholdPercent, PoolSpec.AutoextendPolicy.RUNBOOK.thresholdPercent()),
             Objects.requireNonNullElse(
-                policy.extendPercent, PoolSpec.Autoextend.RUNBOOK.extendPercent())),
+                policy.extendPercent, PoolSpec.AutoextendPolicy.RUNBOOK.extendPercent())),
         Boolean.TRUE.equals(destroyExistingDataOnDevices));
   }
 
@@ -178,24 +178,24 @@ public class PoolParameters {
   }
 
   /** The autoextend profile's content. */
-  public static class Autoextend {
+  public static class AutoextendSpec {
     @Default("docker-thinpool")
     @Pattern(LVM_NAME)
     @Size(max = 127)
     @JsonPropertyDescription("Metadata profile name (runbook: docker-thinpool).")
-    public String profile = PoolSpec.Autoextend.RUNBOOK.profile();
+    public String profile = PoolSpec.AutoextendPolicy.RUNBOOK.profile();
 
     @Default("80")
     @Min(50)
     @Max(100)
     @JsonPropertyDescription(
         "Data usage % that triggers an extension (runbook: 80; 100 disables autoextend).")
-    public Integer thresholdPercent = PoolSpec.Autoextend.RUNBOOK.thresholdPercent();
+    public Integer thresholdPercent = PoolSpec.AutoextendPolicy.RUNBOOK.thresholdPercent();
 
     @Default("20")
     @Min(0)
     @Max(100)
     @JsonPropertyDescription("How much one extension adds, as % of the pool (runbook: 20).")
-    public Integer extendPercent = PoolSpec.Autoextend.RUNBOOK.extendPercent();
+    public Integer extendPercent = PoolSpec.AutoextendPolicy.RUNBOOK.extendPercent();
   }
 }

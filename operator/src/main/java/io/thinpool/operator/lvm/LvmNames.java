@@ -44,7 +44,7 @@ public final class LvmNames {
   }
 
   /** The content of the autoextend profile, exactly as the runbook writes it. */
-  public static String profileContent(PoolSpec.Autoextend autoextend) {
+  public static String profileContent(PoolSpec.AutoextendPolicy autoextend) {
     return "activation {\n"
         + "\tthin_pool_autoextend_threshold="
         + autoextend.thresholdPercent()

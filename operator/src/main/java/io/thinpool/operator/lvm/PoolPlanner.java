@@ -263,7 +263,7 @@ public final class PoolPlanner {
 
   /** Write the autoextend profile when its content differs, and attach it to the pool. */
   private void profile() {
-    PoolSpec.Autoextend autoextend = spec.autoextend();
+    PoolSpec.AutoextendPolicy autoextend = spec.autoextend();
     String expected = LvmNames.profileContent(autoextend);
     if (!state.profile(autoextend.profile()).map(expected::equals).orElse(false)) {
       steps.addAll(

@@ -33,11 +33,11 @@ public record PoolReport(
     int thresholdPercent,
     int extendPercent,
     long extensionStepBytes,
-    Autoextend autoextend,
+    AutoextendState autoextend,
     String autoextendReason) {
 
   /** Whether dmeventd's autoextend can fire, or the first reason it cannot. */
-  public enum Autoextend {
+  public enum AutoextendState {
     READY,
     NO_POOL,
     NOT_MONITORED,
@@ -47,7 +47,7 @@ public record PoolReport(
   }
 
   public boolean autoextendPossible() {
-    return autoextend == Autoextend.READY;
+    return autoextend == AutoextendState.READY;
   }
 
   private static final long MIB = 1024 * 1024;
@@ -57,7 +57,7 @@ public record PoolReport(
   }
 
   public static PoolReport of(PoolSpec spec, HostState state) {
-    PoolSpec.Autoextend policy = spec.autoextend();
+    PoolSpec.AutoextendPolicy policy = spec.autoextend();
     Optional<VolumeGroup> vg = state.volumeGroup(spec.volumeGroup());
     Optional<LogicalVolume> pool =
         vg.flatMap(g -> g.logicalVolume(spec.poolName())).filter(LogicalVolume::thinPool);
@@ -74,19 +74,19 @@ public record PoolReport(
     boolean monitored = pool.map(LogicalVolume::monitored).orElse(false);
     String poolPath = LvmNames.lvPath(spec.volumeGroup(), spec.poolName());
 
-    Autoextend verdict;
+    AutoextendState verdict;
     String reason;
     if (pool.isEmpty()) {
-      verdict = Autoextend.NO_POOL;
+      verdict = AutoextendState.NO_POOL;
       reason = "pool " + poolPath + " does not exist yet";
     } else if (!monitored) {
-      verdict = Autoextend.NOT_MONITORED;
+      verdict = AutoextendState.NOT_MONITORED;
       reason = "dmeventd is not monitoring " + poolPath + ", so nothing watches its usage";
     } else if (!attached) {
-      verdict = Autoextend.NOT_ATTACHED;
+      verdict = AutoextendState.NOT_ATTACHED;
       reason = "profile " + policy.profile() + " is not attached to " + poolPath;
     } else if (policy.thresholdPercent() >= 100 || policy.extendPercent() == 0) {
-      verdict = Autoextend.DISABLED;
+      verdict = AutoextendState.DISABLED;
       reason =
           "autoextend is disabled by the profile (threshold "
               + policy.thresholdPercent()
@@ -94,7 +94,7 @@ public record PoolReport(
               + policy.extendPercent()
               + "%)";
     } else if (vgFree < step) {
-      verdict = Autoextend.NO_ROOM;
+      verdict = AutoextendState.NO_ROOM;
       reason =
           "volume group "
               + spec.volumeGroup()
@@ -107,7 +107,7 @@ public record PoolReport(
               + "% of the pool): autoextend can never fire. Lower dataPercentOfVg + metadataPercentOfVg "
               + "(the pool's spare metadata LV also takes metadataPercentOfVg) or add a device";
     } else {
-      verdict = Autoextend.READY;
+      verdict = AutoextendState.READY;
       reason =
           "autoextend can fire: "
               + mib(vgFree)

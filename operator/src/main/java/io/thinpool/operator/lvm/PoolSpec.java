@@ -30,7 +30,7 @@ public record PoolSpec(
     long chunkSizeBytes,
     boolean zeroing,
     boolean wipeSignatures,
-    Autoextend autoextend,
+    AutoextendPolicy autoextend,
     boolean destroyExistingData) {
 
   public static final String DEFAULT_VOLUME_GROUP = "docker";
@@ -58,8 +58,8 @@ public record PoolSpec(
    * @param thresholdPercent data usage that triggers an extension (runbook: 80; 100 disables)
    * @param extendPercent how much an extension adds, as a percentage of the pool (runbook: 20)
    */
-  public record Autoextend(String profile, int thresholdPercent, int extendPercent) {
-    public static final Autoextend RUNBOOK = new Autoextend("docker-thinpool", 80, 20);
+  public record AutoextendPolicy(String profile, int thresholdPercent, int extendPercent) {
+    public static final AutoextendPolicy RUNBOOK = new AutoextendPolicy("docker-thinpool", 80, 20);
   }
 
   public PoolSpec {
@@ -78,7 +78,7 @@ public record PoolSpec(
         DEFAULT_CHUNK_SIZE,
         false,
         true,
-        Autoextend.RUNBOOK,
+        AutoextendPolicy.RUNBOOK,
         false);
   }
 
@@ -97,7 +97,7 @@ public record PoolSpec(
     private long chunkSizeBytes;
     private boolean zeroing;
     private boolean wipeSignatures;
-    private Autoextend autoextend;
+    private AutoextendPolicy autoextend;
     private boolean destroyExistingData;
 
     private Builder(PoolSpec from) {
@@ -150,7 +150,7 @@ public record PoolSpec(
       return this;
     }
 
-    public Builder autoextend(Autoextend policy) {
+    public Builder autoextend(AutoextendPolicy policy) {
       autoextend = policy;
       return this;
     }

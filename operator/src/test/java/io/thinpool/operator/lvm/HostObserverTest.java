@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostObserverTest {
 
-  private static final String PROFILE = LvmNames.profileContent(PoolSpec.Autoextend.RUNBOOK);
+  private static final String PROFILE = LvmNames.profileContent(PoolSpec.AutoextendPolicy.RUNBOOK);
 
   private static String resource(String name) {
     try (InputStream in = HostObserverTest.class.getResourceAsStream("/lvm/" + name)) {

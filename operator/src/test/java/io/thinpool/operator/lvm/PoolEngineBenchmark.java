@@ -97,7 +97,7 @@ public final class PoolEngineBenchmark {
             "--poolmetadata",
             "docker/thinpoolmeta"),
         HostCommand.of("dd", "of=/etc/lvm/profile/docker-thinpool.profile", "status=none")
-            .withStdin(LvmNames.profileContent(PoolSpec.Autoextend.RUNBOOK)),
+            .withStdin(LvmNames.profileContent(PoolSpec.AutoextendPolicy.RUNBOOK)),
         HostCommand.of("lvchange", "--metadataprofile", "docker-thinpool", "docker/thinpool"),
         HostCommand.of("lvs", "-o+seg_monitor"));
   }

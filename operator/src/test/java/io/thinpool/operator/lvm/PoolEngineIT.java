@@ -220,7 +220,7 @@ class PoolEngineIT {
     Outcome restored =
         engine.reconcile(
             spec.toBuilder()
-                .autoextend(new PoolSpec.Autoextend("docker-thinpool", 70, 30))
+                .autoextend(new PoolSpec.AutoextendPolicy("docker-thinpool", 70, 30))
                 .build());
 
     assertThat(restored.status()).isEqualTo(Status.CONVERGED);

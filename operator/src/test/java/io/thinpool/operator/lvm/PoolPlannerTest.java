@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class PoolPlannerTest {
 
   private static final PoolSpec RUNBOOK = PoolSpec.runbook("/dev/sdb");
-  private static final String PROFILE = LvmNames.profileContent(PoolSpec.Autoextend.RUNBOOK);
+  private static final String PROFILE = LvmNames.profileContent(PoolSpec.AutoextendPolicy.RUNBOOK);
 
   private static List<String> lines(Plan plan) {
     return plan.steps().stream().map(step -> String.join(" ", step.argv())).toList();
@@ -71,7 +71,7 @@ class PoolPlannerTest {
             64 * 1024,
             true,
             false,
-            new PoolSpec.Autoextend("tp-70", 70, 10),
+            new PoolSpec.AutoextendPolicy("tp-70", 70, 10),
             false);
 
     Plan plan = PoolPlanner.plan(custom, node().disk("/dev/sdc").build());

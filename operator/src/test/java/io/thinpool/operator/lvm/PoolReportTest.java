@@ -47,7 +47,9 @@ class PoolReportTest {
     assertThat(PoolReport.of(RUNBOOK, unmonitored).autoextendReason()).contains("not monitoring");
     assertThat(PoolReport.of(RUNBOOK, detached).autoextendReason()).contains("not attached");
     PoolSpec disabled =
-        RUNBOOK.toBuilder().autoextend(new PoolSpec.Autoextend("docker-thinpool", 100, 20)).build();
+        RUNBOOK.toBuilder()
+            .autoextend(new PoolSpec.AutoextendPolicy("docker-thinpool", 100, 20))
+            .build();
     assertThat(PoolReport.of(disabled, roomy).autoextendReason()).contains("disabled");
     assertThat(PoolReport.of(RUNBOOK, node().build()).autoextendReason())
         .contains("does not exist");

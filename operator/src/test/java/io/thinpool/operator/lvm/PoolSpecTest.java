@@ -15,7 +15,8 @@ class PoolSpecTest {
     assertThat(RUNBOOK.validationErrors()).isEmpty();
     assertThat(RUNBOOK.volumeGroup()).isEqualTo("docker");
     assertThat(RUNBOOK.chunkSizeBytes()).isEqualTo(512 * 1024);
-    assertThat(RUNBOOK.autoextend()).isEqualTo(new PoolSpec.Autoextend("docker-thinpool", 80, 20));
+    assertThat(RUNBOOK.autoextend())
+        .isEqualTo(new PoolSpec.AutoextendPolicy("docker-thinpool", 80, 20));
   }
 
   @ParameterizedTest
@@ -84,7 +85,7 @@ class PoolSpecTest {
         .containsExactly("metadataName: must differ from poolName");
     assertThat(
             RUNBOOK.toBuilder()
-                .autoextend(new PoolSpec.Autoextend("../evil", 80, 20))
+                .autoextend(new PoolSpec.AutoextendPolicy("../evil", 80, 20))
                 .build()
                 .validationErrors())
         .singleElement()
@@ -92,7 +93,7 @@ class PoolSpecTest {
         .startsWith("autoextend.profile:");
     assertThat(
             RUNBOOK.toBuilder()
-                .autoextend(new PoolSpec.Autoextend("p", 40, 20))
+                .autoextend(new PoolSpec.AutoextendPolicy("p", 40, 20))
                 .build()
                 .validationErrors())
         .singleElement()

@@ -80,7 +80,7 @@ final class States {
   }
 
   States runbookProfile() {
-    return profile("docker-thinpool", LvmNames.profileContent(PoolSpec.Autoextend.RUNBOOK));
+    return profile("docker-thinpool", LvmNames.profileContent(PoolSpec.AutoextendPolicy.RUNBOOK));
   }
 
   HostState build() {

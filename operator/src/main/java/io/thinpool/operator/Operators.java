@@ -73,7 +73,7 @@ public final class Operators {
                 o.withKubernetesClient(client)
                     .withConcurrentReconciliationThreads(RECONCILE_THREADS)
                     .withLeaderElectionConfiguration(leaderElection));
-    operator.register(new ThinPoolConfigReconciler(Clock.systemUTC()));
+    operator.register(new ThinPoolConfigReconciler(client, Clock.systemUTC()));
     return operator;
   }
 }

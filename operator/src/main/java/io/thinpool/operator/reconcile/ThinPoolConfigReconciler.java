@@ -1,11 +1,7 @@
 package io.thinpool.operator.reconcile;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -23,26 +19,15 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.api.ThinPoolConfigStatus;
-import io.thinpool.operator.api.ThinPoolSpec;
 import io.thinpool.operator.status.ThinPoolConfigStatuses;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The controller (leader-elected, one per cluster): keeps exactly one ThinPool per node the config
@@ -60,54 +45,17 @@ public final class ThinPoolConfigReconciler
 
   public static final String NAME = "thinpool-controller";
   public static final String FINALIZER = "thinpool.io/controller";
-  public static final String FIELD_MANAGER = "thinpool-controller";
 
-  private static final Logger LOG = LoggerFactory.getLogger(ThinPoolConfigReconciler.class);
-  private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final Duration DELETION_POLL = Duration.ofSeconds(2);
   private static final Duration NAME_TAKEN_RECHECK = Duration.ofSeconds(30);
 
-  /**
-   * ThinPool writes in flight at once. One after another, a spec change took 33 s to reach 1000
-   * nodes (scripts/bench-scale.sh); beyond this many, the reconcile thread writes too (caller
-   * runs), so the API server is never flooded. Idle threads end after a while: none when quiet.
-   */
-  private static final int PARALLEL_WRITES = 8;
-
+  private final ThinPoolWriter writer;
   private final Clock clock;
-  private final ExecutorService writes =
-      new ThreadPoolExecutor(
-          0,
-          PARALLEL_WRITES,
-          30,
-          TimeUnit.SECONDS,
-          new SynchronousQueue<>(),
-          runnable -> {
-            Thread thread = new Thread(runnable, "thinpool-controller-write");
-            thread.setDaemon(true);
-            return thread;
-          },
-          new ThreadPoolExecutor.CallerRunsPolicy());
 
-  public ThinPoolConfigReconciler(Clock clock) {
+  /** {@code client} is where ThinPools are written; the caches come from JOSDK's context. */
+  public ThinPoolConfigReconciler(KubernetesClient client, Clock clock) {
+    this.writer = new ThinPoolWriter(ThinPoolApi.of(client));
     this.clock = clock;
-  }
-
-  /** Runs {@code write} for each pool, several at once; rethrows the first failure. */
-  private void inParallel(List<ThinPool> pools, Consumer<ThinPool> write) {
-    try {
-      CompletableFuture.allOf(
-              pools.stream()
-                  .map(pool -> CompletableFuture.runAsync(() -> write.accept(pool), writes))
-                  .toArray(CompletableFuture[]::new))
-          .join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
-    }
   }
 
   @Override
@@ -161,56 +109,14 @@ public final class ThinPoolConfigReconciler
     if (config.getSpec() == null) {
       return UpdateControl.noUpdate(); // only one stored before the schema required a spec
     }
-    KubernetesClient client = context.getClient();
-    List<Node> allNodes = informer(context, "nodes", Node.class).list().toList();
-    Set<String> selected =
-        allNodes.stream()
-            .filter(
-                node ->
-                    LabelSelectors.matches(
-                        config.getSpec().nodeSelector, node.getMetadata().getLabels()))
-            .map(node -> node.getMetadata().getName())
-            .collect(Collectors.toSet());
+    List<Node> nodes = informer(context, "nodes", Node.class).list().toList();
+    Set<String> selected = selected(config, nodes);
     List<ThinPool> existing = poolsOf(config, context);
 
-    Map<String, ThinPool> existingByName =
-        existing.stream().collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p));
-    Map<String, String> nameTaken = new ConcurrentSkipListMap<>();
-    List<ThinPool> toWrite =
-        selected.stream()
-            .map(node -> desired(config, node))
-            .filter(
-                desired -> {
-                  ThinPool current = existingByName.get(desired.getMetadata().getName());
-                  return current == null || !SameContent.of(current.getSpec(), desired.getSpec());
-                })
-            .toList();
-    inParallel(
-        toWrite,
-        desired -> {
-          Optional<String> owner =
-              existingByName.containsKey(desired.getMetadata().getName())
-                  ? Optional.empty()
-                  : otherOwner(client, config, desired);
-          if (owner.isPresent()) {
-            nameTaken.put(desired.getSpec().nodeName, owner.get());
-          } else {
-            client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-          }
-        });
-    Set<String> nodeNames =
-        allNodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-    for (ThinPool pool : existing) {
-      if (!selected.contains(pool.getSpec().nodeName)) {
-        LOG.info(
-            "ThinPoolConfig {}: node {} left the selection, deleting {}",
-            name(config),
-            pool.getSpec().nodeName,
-            pool.getMetadata().getName());
-        release(client, pool, nodeNames);
-      }
-    }
+    Map<String, String> nameTaken = writer.applyDesired(config, selected, existing);
+    writer.releaseDeselected(config, selected, existing, names(nodes));
 
+    // The status folds the selected nodes' ThinPools as the cache has them now.
     List<ThinPool> current =
         poolsOf(config, context).stream()
             .filter(p -> selected.contains(p.getSpec().nodeName))
@@ -231,93 +137,28 @@ public final class ThinPoolConfigReconciler
 
   @Override
   public DeleteControl cleanup(ThinPoolConfig config, Context<ThinPoolConfig> context) {
-    Set<String> nodeNames =
-        informer(context, "nodes", Node.class)
-            .list()
-            .map(n -> n.getMetadata().getName())
-            .collect(Collectors.toSet());
+    Set<String> nodeNames = names(informer(context, "nodes", Node.class).list().toList());
     List<ThinPool> pools = poolsOf(config, context);
-    pools.forEach(pool -> release(context.getClient(), pool, nodeNames));
+    pools.forEach(pool -> writer.release(pool, nodeNames));
     if (pools.isEmpty()) {
       return DeleteControl.defaultDelete();
     }
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(DELETION_POLL);
   }
 
-  /**
-   * Deletes a ThinPool; its agent tears down (or not, per policy) and removes its finalizer. A
-   * ThinPool whose node is gone has no agent left, so its finalizer is removed here.
-   */
-  private static void release(KubernetesClient client, ThinPool pool, Set<String> nodeNames) {
-    var resource = client.resources(ThinPool.class).withName(pool.getMetadata().getName());
-    if (pool.getMetadata().getDeletionTimestamp() == null) {
-      resource.delete();
-    }
-    if (!nodeNames.contains(pool.getSpec().nodeName)
-        && !pool.getMetadata().getFinalizers().isEmpty()) {
-      resource.edit(
-          p -> {
-            p.getMetadata().getFinalizers().remove(ThinPoolReconciler.FINALIZER);
-            return p;
-          });
-    }
+  /** The names of the nodes the config's selector matches. */
+  private static Set<String> selected(ThinPoolConfig config, List<Node> nodes) {
+    return nodes.stream()
+        .filter(
+            node ->
+                LabelSelectors.matches(
+                    config.getSpec().nodeSelector, node.getMetadata().getLabels()))
+        .map(node -> node.getMetadata().getName())
+        .collect(Collectors.toSet());
   }
 
-  /**
-   * The ThinPool for one node: the config's parameters, the node, labels and an owner reference.
-   */
-  static ThinPool desired(ThinPoolConfig config, String node) {
-    ThinPool pool = new ThinPool();
-    pool.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(ThinPool.nameFor(name(config), node))
-            .withLabels(
-                Map.of(
-                    ThinPool.CONFIG_LABEL,
-                    ThinPool.labelValue(name(config)),
-                    ThinPool.NODE_LABEL,
-                    ThinPool.labelValue(node)))
-            .withOwnerReferences(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(config.getApiVersion())
-                    .withKind(config.getKind())
-                    .withName(name(config))
-                    .withUid(config.getMetadata().getUid())
-                    .withController(true)
-                    .withBlockOwnerDeletion(true)
-                    .build())
-            .build());
-    ThinPoolSpec spec = JSON.convertValue(config.getSpec(), ThinPoolSpec.class);
-    spec.nodeName = node;
-    pool.setSpec(spec);
-    return pool;
-  }
-
-  /**
-   * Whether a ThinPool of the desired name exists that this config does not own: made by hand, or
-   * by a config whose name collides once joined with a node's ({@code a.b} + {@code c} and {@code
-   * a} + {@code b.c}). Applying would take it over, and with it a pool on a node; instead the node
-   * is reported. A direct read, made only when a ThinPool is about to be created or changed.
-   */
-  private static Optional<String> otherOwner(
-      KubernetesClient client, ThinPoolConfig config, ThinPool desired) {
-    ThinPool taken =
-        client.resources(ThinPool.class).withName(desired.getMetadata().getName()).get();
-    if (taken == null
-        || taken.getMetadata().getOwnerReferences().stream()
-            .anyMatch(o -> o.getUid().equals(config.getMetadata().getUid()))) {
-      return Optional.empty();
-    }
-    String owners =
-        taken.getMetadata().getOwnerReferences().stream()
-            .map(o -> o.getKind() + " " + o.getName())
-            .collect(Collectors.joining(", "));
-    return Optional.of(
-        "ThinPool "
-            + desired.getMetadata().getName()
-            + " already exists and belongs to "
-            + (owners.isEmpty() ? "no ThinPoolConfig (made by hand)" : owners)
-            + ": it is left alone; rename this config or remove that ThinPool");
+  private static Set<String> names(List<Node> nodes) {
+    return nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
   }
 
   private static List<ThinPool> poolsOf(ThinPoolConfig config, Context<ThinPoolConfig> context) {

@@ -8,11 +8,9 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.thinpool.operator.lvm.PoolSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The runbook's parameters, shared by ThinPoolConfig (what the user asks for) and ThinPool (one
@@ -133,43 +131,6 @@ public class PoolParameters {
   @JsonPropertyDescription(
       "What happens to the pool on the node when its ThinPool is deleted: Retain (leave LVM untouched) or Delete (tear it down).")
   public DeletionPolicy deletionPolicy = DeletionPolicy.Retain;
-
-  /**
-   * The engine's view of these parameters. Unset fields take the runbook's defaults (the API server
-   * fills them in; this covers objects that never went through it); a chunk size that is not a
-   * quantity becomes -1, which the engine's validation rejects.
-   */
-  public PoolSpec toPoolSpec() {
-    AutoextendSpec policy = autoextend == null ? new AutoextendSpec() : autoextend;
-    return new PoolSpec(
-        devices == null ? List.of() : List.copyOf(devices),
-        Objects.requireNonNullElse(volumeGroup, PoolSpec.DEFAULT_VOLUME_GROUP),
-        Objects.requireNonNullElse(poolName, PoolSpec.DEFAULT_POOL),
-        Objects.requireNonNullElse(metadataName, PoolSpec.DEFAULT_METADATA),
-        Objects.requireNonNullElse(dataPercentOfVg, PoolSpec.DEFAULT_DATA_PERCENT),
-        Objects.requireNonNullElse(metadataPercentOfVg, PoolSpec.DEFAULT_METADATA_PERCENT),
-        chunkSizeBytes(),
-        Boolean.TRUE.equals(zeroing),
-        !Boolean.FALSE.equals(wipeSignatures),
-        new PoolSpec.AutoextendPolicy(
-            Objects.requireNonNullElse(policy.profile, PoolSpec.AutoextendPolicy.RUNBOOK.profile()),
-            Objects.requireNonNullElse(
-                policy.thresholdPercent, PoolSpec.AutoextendPolicy.RUNBOOK.thresholdPercent()),
-            Objects.requireNonNullElse(
-                policy.extendPercent, PoolSpec.AutoextendPolicy.RUNBOOK.extendPercent())),
-        Boolean.TRUE.equals(destroyExistingDataOnDevices));
-  }
-
-  private long chunkSizeBytes() {
-    if (chunkSize == null) {
-      return PoolSpec.DEFAULT_CHUNK_SIZE;
-    }
-    try {
-      return Quantity.getAmountInBytes(new Quantity(chunkSize)).longValueExact();
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      return -1;
-    }
-  }
 
   /** What to do with a node's pool when its ThinPool goes away. */
   public enum DeletionPolicy {

@@ -84,7 +84,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     if (older.isPresent()) {
       status = conflicted(pool, older.get());
     } else {
-      PoolEngine.Outcome outcome = new PoolEngine(node).reconcile(pool.getSpec().toPoolSpec());
+      PoolEngine.Outcome outcome = new PoolEngine(node).reconcile(PoolSpecs.of(pool.getSpec()));
       executed = outcome.executed();
       next = nextAttempt(outcome, refresh);
       status = ThinPoolStatuses.from(pool, outcome, clock.instant());
@@ -130,7 +130,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
         || olderClaimant(pool, context).isPresent()) {
       return DeleteControl.defaultDelete();
     }
-    PoolEngine.Outcome outcome = new PoolEngine(node).teardown(pool.getSpec().toPoolSpec(), false);
+    PoolEngine.Outcome outcome = new PoolEngine(node).teardown(PoolSpecs.of(pool.getSpec()), false);
     if (outcome.status() == PoolEngine.Status.CONVERGED) {
       LOG.info("ThinPool {}: torn down ({} steps)", name(pool), outcome.executed().size());
       PoolEvents.emit(

@@ -25,16 +25,7 @@ class PoolEngineIT {
     assertThat(first.status()).as(String.valueOf(first.failure())).isEqualTo(Status.CONVERGED);
     assertThat(first.executed())
         .extracting(Step::intent)
-        .containsExactly(
-            Intent.CREATE_PHYSICAL_VOLUME,
-            Intent.CREATE_VOLUME_GROUP,
-            Intent.CREATE_DATA_VOLUME,
-            Intent.CREATE_METADATA_VOLUME,
-            Intent.CONVERT_TO_POOL,
-            Intent.MAKE_PROFILE_DIRECTORY,
-            Intent.WRITE_PROFILE_COPY,
-            Intent.PUT_PROFILE_IN_PLACE,
-            Intent.ATTACH_PROFILE);
+        .containsExactlyElementsOf(States.RUNBOOK_INTENTS);
     PoolReport report = first.report();
     assertThat(report.poolExists()).isTrue();
     assertThat(report.chunkSizeBytes()).isEqualTo(512 * 1024);

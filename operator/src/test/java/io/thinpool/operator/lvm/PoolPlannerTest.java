@@ -46,16 +46,7 @@ class PoolPlannerTest {
     assertThat(plan.steps()).allSatisfy(step -> assertThat(step.why()).isNotBlank());
     assertThat(plan.steps())
         .extracting(Step::intent)
-        .containsExactly(
-            Intent.CREATE_PHYSICAL_VOLUME,
-            Intent.CREATE_VOLUME_GROUP,
-            Intent.CREATE_DATA_VOLUME,
-            Intent.CREATE_METADATA_VOLUME,
-            Intent.CONVERT_TO_POOL,
-            Intent.MAKE_PROFILE_DIRECTORY,
-            Intent.WRITE_PROFILE_COPY,
-            Intent.PUT_PROFILE_IN_PLACE,
-            Intent.ATTACH_PROFILE);
+        .containsExactlyElementsOf(States.RUNBOOK_INTENTS);
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.thinpool.operator.lvm.HostState.LogicalVolume;
 import io.thinpool.operator.lvm.HostState.PhysicalVolume;
 import io.thinpool.operator.lvm.HostState.Signature;
 import io.thinpool.operator.lvm.HostState.VolumeGroup;
+import io.thinpool.operator.lvm.Step.Intent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +18,19 @@ final class States {
   static final long MIB = 1024 * 1024;
   static final long EXTENT = 4 * MIB;
   static final long DISK = 2048 * MIB;
+
+  /** What the runbook's steps achieve, in order, on a blank disk. */
+  static final List<Intent> RUNBOOK_INTENTS =
+      List.of(
+          Intent.CREATE_PHYSICAL_VOLUME,
+          Intent.CREATE_VOLUME_GROUP,
+          Intent.CREATE_DATA_VOLUME,
+          Intent.CREATE_METADATA_VOLUME,
+          Intent.CONVERT_TO_POOL,
+          Intent.MAKE_PROFILE_DIRECTORY,
+          Intent.WRITE_PROFILE_COPY,
+          Intent.PUT_PROFILE_IN_PLACE,
+          Intent.ATTACH_PROFILE);
 
   private final List<VolumeGroup> groups = new ArrayList<>();
   private final List<PhysicalVolume> pvs = new ArrayList<>();

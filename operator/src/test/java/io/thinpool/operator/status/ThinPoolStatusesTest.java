@@ -18,6 +18,10 @@ class ThinPoolStatusesTest {
   private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
   private static final Instant T1 = Instant.parse("2026-11-23T10:00:30Z");
 
+  /** Half the VG for data: room for autoextend, so a healthy pool is Ready. */
+  private static final PoolSpec HALF =
+      PoolSpec.runbook("/dev/sdb").toBuilder().sizes(50, 2).build();
+
   private static ThinPool resource(ThinPoolStatus status) {
     ThinPool pool = new ThinPool();
     pool.setMetadata(new ObjectMetaBuilder().withName("node-a.runbook").withGeneration(3L).build());
@@ -55,15 +59,14 @@ class ThinPoolStatusesTest {
   @Test
   void transitionTimesAreKeptUntilAConditionFlipsAndExtensionsAreCounted() {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
-    PoolSpec spec = PoolSpec.runbook("/dev/sdb").toBuilder().sizes(50, 2).build();
     ThinPoolStatus first =
-        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(spec), T0);
+        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), T0);
     assertThat(first.phase).isEqualTo("Ready");
 
     node.fill("docker", "thinpool", 85);
     node.autoextend("docker", "thinpool", 20);
     ThinPoolStatus second =
-        ThinPoolStatuses.from(resource(first), new PoolEngine(node).reconcile(spec), T1);
+        ThinPoolStatuses.from(resource(first), new PoolEngine(node).reconcile(HALF), T1);
 
     assertThat(condition(second, "Ready").getLastTransitionTime()).isEqualTo(T0.toString());
     assertThat(second.autoextend.extensionsObserved).isEqualTo(1);
@@ -74,11 +77,10 @@ class ThinPoolStatusesTest {
   @Test
   void whenTheAgentGrowsThePoolToALargerShareThenNoExtensionIsCounted() {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
-    PoolSpec half = PoolSpec.runbook("/dev/sdb").toBuilder().sizes(50, 2).build();
     ThinPoolStatus first =
-        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(half), T0);
+        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), T0);
 
-    PoolSpec larger = half.toBuilder().sizes(70, 2).build();
+    PoolSpec larger = HALF.toBuilder().sizes(70, 2).build();
     ThinPoolStatus grown =
         ThinPoolStatuses.from(resource(first), new PoolEngine(node).reconcile(larger), T1);
 
@@ -107,9 +109,8 @@ class ThinPoolStatusesTest {
   @Test
   void whenObservingFailsTheLastKnownPoolAndExtensionCountAreKept() {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
-    PoolSpec spec = PoolSpec.runbook("/dev/sdb").toBuilder().sizes(50, 2).build();
     ThinPoolStatus first =
-        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(spec), T0);
+        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), T0);
     first.autoextend.extensionsObserved = 2L;
     PoolEngine broken =
         new PoolEngine(
@@ -117,7 +118,7 @@ class ThinPoolStatusesTest {
                 new io.thinpool.operator.lvm.CommandResult(
                     5, "", "  Can't get lock for docker", false));
 
-    ThinPoolStatus failed = ThinPoolStatuses.from(resource(first), broken.reconcile(spec), T1);
+    ThinPoolStatus failed = ThinPoolStatuses.from(resource(first), broken.reconcile(HALF), T1);
 
     assertThat(failed.phase).isEqualTo("Failed");
     assertThat(condition(failed, "Ready").getReason()).isEqualTo("HostCommandLockContention");

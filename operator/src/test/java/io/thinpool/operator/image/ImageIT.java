@@ -3,8 +3,8 @@ package io.thinpool.operator.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.ContainerConfig;
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -15,113 +15,79 @@ import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.api.ThinPoolConfigSpec;
 import io.thinpool.operator.testk8s.KubeApi;
 import io.thinpool.operator.testk8s.LocalKubeBinaries;
-import java.io.File;
+import io.thinpool.operator.testnode.ProductImage;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.BindMode;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
 
 /**
- * The container image, built from this tree by scripts/image/build.sh (buildah, no registry) and
- * run with buildah: its entry point and modes on the jlinked JRE, nsenter in and LVM out, and the
- * controller from the image ready against a real kube-apiserver over TLS.
+ * The container image as users build and run it: built from this tree's Dockerfile by {@code docker
+ * build} (scripts/image/build.sh, the Docker engine's BuildKit, no registry) and run through
+ * Testcontainers in the same engine, on the host network: its entry point and modes on the jlinked
+ * JRE, nsenter in and LVM out, and the controller from the image, as the chart runs it (uid 65532),
+ * ready against a real kube-apiserver over TLS.
  */
 @ExtendWith(LocalKubeBinaries.class)
 @EnableKubeAPIServer(updateKubeConfigFile = false)
 class ImageIT {
 
-  private static final Path SCRIPTS = Path.of("../scripts/image");
-  private static final String IMAGE = "localhost/thinpool-operator:dev";
-  private static final String INSTALL = "scripts/install-test-deps.sh";
+  private static final String IMAGE = ProductImage.NAME;
 
   static KubernetesClient client;
 
-  private static JsonNode config;
-  private static List<String> entrypoint;
-  private static String container;
+  private static ContainerConfig config;
 
-  private record Result(int exitCode, String out, String err) {}
+  private record Result(long exitCode, String out, String err) {}
 
   @BeforeAll
   static void buildTheImage() throws IOException {
-    for (String tool : List.of("buildah", "debootstrap")) {
-      assertThat(onPath(tool))
-          .withFailMessage(
-              "'%s' is missing: the image test builds and runs the image with buildah;"
-                  + " run %s (as root) to install it",
-              tool, INSTALL)
-          .isTrue();
-    }
-    Path log = Path.of("target", "image-build.log");
-    Files.createDirectories(log.getParent());
-    Process build =
-        new ProcessBuilder(SCRIPTS.resolve("build.sh").toString(), IMAGE)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    int exit = waitFor(build, Duration.ofMinutes(20));
-    String output = Files.readString(log);
-    assertThat(exit).withFailMessage("scripts/image/build.sh failed:%n%s", output).isZero();
-    // The size and the build time, in the test's output.
-    output
-        .lines()
-        .filter(l -> l.startsWith("base.sh:") || l.startsWith("build.sh:"))
-        .forEach(System.out::println);
-
-    JsonNode inspect =
-        new ObjectMapper().readTree(buildah("inspect", "--type", "image", IMAGE).out());
-    config = inspect.path("OCIv1").path("config");
-    entrypoint = new ArrayList<>();
-    config.path("Entrypoint").forEach(arg -> entrypoint.add(arg.asText()));
-    container = buildah("from", "--pull=never", IMAGE).out().strip();
-  }
-
-  @AfterAll
-  static void removeTheContainer() {
-    if (container != null) {
-      buildah("rm", container);
-    }
+    assertThat(DockerClientFactory.instance().isDockerAvailable())
+        .withFailMessage(
+            "no Docker engine answers: the image tests build and run the image with Docker;"
+                + " scripts/test.sh installs and starts it (scripts/lib/dockerd.sh)")
+        .isTrue();
+    ProductImage.build();
+    config = DockerClientFactory.instance().client().inspectImageCmd(IMAGE).exec().getConfig();
   }
 
   @Test
   void theEntrypointPrintsTheUsageWithTheAgentAndControllerModesAndRunsTheAgentByDefault() {
-    Result help = inImage(entry("--help"));
+    Result help = inImage("--help");
 
     assertThat(help.exitCode()).as(help.err()).isZero();
     assertThat(help.out())
         .contains("thinpool-operator agent")
         .contains("thinpool-operator controller")
         .contains("thinpool-operator engine");
-    assertThat(entrypoint)
+    assertThat(config.getEntrypoint())
         .startsWith("/opt/java/bin/java")
         .endsWith("-jar", "/opt/thinpool/thinpool-operator.jar");
-    assertThat(config.path("Cmd").toString()).isEqualTo("[\"agent\"]");
+    assertThat(config.getCmd()).containsExactly("agent");
     // The small-footprint JVM options come from the image and are what the launcher picked up.
     assertThat(help.err()).contains("Picked up JDK_JAVA_OPTIONS: -XX:+UseSerialGC");
   }
 
   @Test
   void theEngineModeRunsOnTheJlinkedRuntime() {
-    Result help = inImage(entry("engine", "--help"));
+    Result help = inImage("engine", "--help");
 
     assertThat(help.exitCode()).as(help.out() + help.err()).isZero();
     assertThat(help.out()).contains("usage: thinpool-operator engine").contains("--device PATH");
@@ -129,12 +95,13 @@ class ImageIT {
 
   @Test
   void nsenterIsInTheImageAndLvmIsNot() {
-    Result nsenter = inImage(List.of("nsenter", "--version"));
+    Result nsenter = inImageWithEntrypoint("nsenter", "--version");
     assertThat(nsenter.exitCode()).as(nsenter.err()).isZero();
     assertThat(nsenter.out()).contains("util-linux");
 
     // LVM runs on the host through nsenter: none of its tools may shadow the host's.
-    Result lvm = inImage(List.of("sh", "-c", "command -v lvm pvcreate lvcreate dmsetup dmeventd"));
+    Result lvm =
+        inImageWithEntrypoint("sh", "-c", "command -v lvm pvcreate lvcreate dmsetup dmeventd");
     assertThat(lvm.out()).isEmpty();
     assertThat(lvm.exitCode()).isNotZero();
   }
@@ -154,31 +121,21 @@ class ImageIT {
       }
     }
     int port = freePort();
-    List<String> argv = new ArrayList<>(buildahArgs("run", "--isolation", "chroot"));
-    argv.addAll(
-        List.of(
-            // As the chart runs it: not root.
-            "--user",
-            "65532:65532",
-            "-v",
-            kube + ":/kube:ro",
-            "-e",
-            "KUBECONFIG=/kube/config",
-            "-e",
-            "POD_NAMESPACE=default",
-            "-e",
-            "THINPOOL_HTTP_PORT=" + port,
-            container,
-            "--"));
-    argv.addAll(entry("controller"));
-    Path log = kube.resolve("controller.log");
     boolean deleteOnSuccess = false;
-    Process controller =
-        new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    try {
+    try (GenericContainer<?> controller =
+        new GenericContainer<>(IMAGE)
+            .withNetworkMode("host")
+            // As the chart runs it: not root.
+            .withCreateContainerCmdModifier(cmd -> cmd.withUser("65532:65532"))
+            .withFileSystemBind(kube.toString(), "/kube", BindMode.READ_ONLY)
+            .withEnv("KUBECONFIG", "/kube/config")
+            .withEnv("POD_NAMESPACE", "default")
+            .withEnv("THINPOOL_HTTP_PORT", String.valueOf(port))
+            .withCommand("controller")) {
+      controller.start();
       HttpClient http = HttpClient.newHttpClient();
       URI readyz = URI.create("http://127.0.0.1:" + port + "/readyz");
-      await("the controller's /readyz, log: " + log)
+      await("the controller's /readyz")
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(500))
           .ignoreExceptions()
@@ -200,19 +157,14 @@ class ImageIT {
       tpc.getSpec().devices = List.of("/dev/sdb");
       client.resource(tpc).create();
 
-      await("the ThinPool the controller makes, log: " + log)
+      await("the ThinPool the controller makes")
           .atMost(Duration.ofSeconds(60))
           .until(() -> client.resources(ThinPool.class).withName("image.node-a").get() != null);
-      System.out.printf("controller in the image: ready, RSS %d MiB%n", rssKib(controller) / 1024);
+      long pid = controller.getCurrentContainerInfo().getState().getPidLong();
+      System.out.printf("controller in the image: ready, RSS %d MiB%n", rssKib(pid) / 1024);
       deleteOnSuccess = true;
     } finally {
-      controller.descendants().forEach(ProcessHandle::destroy);
-      controller.destroy();
-      if (!controller.waitFor(30, TimeUnit.SECONDS)) {
-        controller.descendants().forEach(ProcessHandle::destroyForcibly);
-        controller.destroyForcibly();
-      }
-      // The credentials and the log go; after a failure they stay for a look.
+      // The credentials go; after a failure they stay for a look.
       if (deleteOnSuccess) {
         try (Stream<Path> files = Files.walk(kube)) {
           for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -223,71 +175,44 @@ class ImageIT {
     }
   }
 
-  /** The image's entry point followed by {@code args}: what a runtime runs for the container. */
-  private static List<String> entry(String... args) {
-    return Stream.concat(entrypoint.stream(), Stream.of(args)).toList();
+  /** Runs the image's entry point with {@code args} to its end. */
+  private static Result inImage(String... args) {
+    return run(new GenericContainer<>(IMAGE).withCommand(args));
   }
 
-  private static Result inImage(List<String> command) {
-    List<String> argv = new ArrayList<>(buildahArgs("run", "--isolation", "chroot", container));
-    argv.add("--");
-    argv.addAll(command);
-    return run(argv, Duration.ofMinutes(2));
+  /** Runs {@code argv} in the image in place of its entry point, to its end. */
+  private static Result inImageWithEntrypoint(String... argv) {
+    return run(
+        new GenericContainer<>(IMAGE)
+            .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint(argv).withCmd(List.of())));
   }
 
-  private static List<String> buildahArgs(String... args) {
-    return Stream.concat(Stream.of("buildah", "--storage-driver", "vfs"), Stream.of(args)).toList();
-  }
-
-  private static Result buildah(String... args) {
-    Result result = run(buildahArgs(args), Duration.ofMinutes(2));
-    assertThat(result.exitCode())
-        .withFailMessage("buildah %s failed: %s", String.join(" ", args), result.err())
-        .isZero();
-    return result;
-  }
-
-  private static Result run(List<String> argv, Duration timeout) {
-    try {
-      File err = File.createTempFile("image-it", ".err");
-      Process process = new ProcessBuilder(argv).redirectError(err).start();
-      process.getOutputStream().close();
-      CompletableFuture<String> out =
-          CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-      int exit = waitFor(process, timeout);
-      String stderr = Files.readString(err.toPath());
-      Files.delete(err.toPath());
-      return new Result(exit, out.join(), stderr);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** Starts a short-lived container, waits for it to exit, and returns its code and output. */
+  private static Result run(GenericContainer<?> container) {
+    try (container) {
+      container
+          .withNetworkMode("host")
+          .withStartupCheckStrategy(
+              new ExitedStartupCheckStrategy().withTimeout(Duration.ofMinutes(2)))
+          .start();
+      return new Result(
+          container.getCurrentContainerInfo().getState().getExitCodeLong(),
+          container.getLogs(OutputFrame.OutputType.STDOUT),
+          container.getLogs(OutputFrame.OutputType.STDERR));
     }
   }
 
-  private static int waitFor(Process process, Duration timeout) {
-    try {
-      if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        throw new AssertionError("timed out after " + timeout + ": " + process.info());
-      }
-      return process.exitValue();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+  /**
+   * Done when the container has exited, whatever its exit code: the tests assert the code.
+   * (Testcontainers' one-shot strategy fails a non-zero exit before the test can look at it.)
+   */
+  private static final class ExitedStartupCheckStrategy extends StartupCheckStrategy {
+    @Override
+    public StartupStatus checkStartupState(DockerClient docker, String containerId) {
+      return "exited".equals(getCurrentState(docker, containerId).getStatus())
+          ? StartupStatus.SUCCESSFUL
+          : StartupStatus.NOT_YET_KNOWN;
     }
-  }
-
-  private static String readAll(InputStream in) {
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static boolean onPath(String tool) {
-    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
   }
 
   private static int freePort() throws IOException {
@@ -296,15 +221,9 @@ class ImageIT {
     }
   }
 
-  /** The JVM's RSS in the container: the java process under buildah's runtime. */
-  private static long rssKib(Process runner) throws IOException {
-    ProcessHandle java =
-        runner
-            .descendants()
-            .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-            .findFirst()
-            .orElseThrow();
-    return Files.readAllLines(Path.of("/proc", String.valueOf(java.pid()), "status")).stream()
+  /** The RSS of a process on this host: the container's java is its PID 1. */
+  private static long rssKib(long pid) throws IOException {
+    return Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
         .filter(l -> l.startsWith("VmRSS:"))
         .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
         .findFirst()

@@ -293,13 +293,21 @@ public final class HostObserver {
               percent(lv.path("metadata_percent").asText()),
               lv.path("lv_metadata_size").asLong(),
               lv.path("lv_profile").asText(),
-              "active".equals(lv.path("lv_active").asText()),
+              active(lv.path("lv_active").asText()),
               seg.path("segtype").asText(),
               seg.path("chunk_size").asLong(),
               "1".equals(seg.path("zero").asText()),
               seg.path("seg_monitor").asText()));
     }
     return lvs;
+  }
+
+  /**
+   * lv_active is a word ("active") up to lvm2 2.03.2x and a binary field under --binary from then
+   * on (lvm2 2.03.31, Debian trixie, prints "1").
+   */
+  private static boolean active(String lvActive) {
+    return "active".equals(lvActive) || "1".equals(lvActive);
   }
 
   private static Double percent(String text) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,24 @@ class HostObserverTest {
         .answer("wipefs", resource("wipefs.json"))
         .answer("dmsetup info", "docker-thinpool_tmeta::1\ndocker-thinpool_tdata::1\n")
         .answer("cat -- /etc/lvm/profile/docker-thinpool.profile", PROFILE);
+  }
+
+  @Test
+  void aPoolIsActiveWhetherLvmSaysSoInAWordOrAsABinaryField() {
+    String words = resource("fullreport-runbook.json");
+    // lvm2 2.03.31 (Debian trixie) prints lv_active as 1 under --binary; older ones "active".
+    String binary = words.replace("\"lv_active\":\"active\"", "\"lv_active\":\"1\"");
+    assertThat(binary).isNotEqualTo(words);
+
+    for (String report : List.of(words, binary)) {
+      LogicalVolume pool =
+          HostObserver.parseFullReport(report)
+              .volumeGroups()
+              .get(0)
+              .logicalVolume("thinpool")
+              .orElseThrow();
+      assertThat(pool.active()).isTrue();
+    }
   }
 
   @Test

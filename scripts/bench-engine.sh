@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Prints the engine's figures from one run in the test VM (see PoolEngineBenchmark).
+# Prints the engine's figures from one run on a real Debian bookworm node in qemu (see
+# PoolEngineBenchmark); the node's disk is built once and cached (scripts/node/image.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
-scripts/vm/prepare.sh >/dev/null
 mvn -B -q -ntp -pl operator -am test-compile -Dspotless.check.skip=true
 mvn -B -q -ntp -pl operator exec:java -Dexec.classpathScope=test \
-  -Dexec.mainClass=io.thinpool.operator.lvm.PoolEngineBenchmark -Dthinpool.vm.scripts="$PWD/scripts/vm"
+  -Dexec.mainClass=io.thinpool.operator.lvm.PoolEngineBenchmark -Dthinpool.scripts="$PWD/scripts"

@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
 # Installs what building and testing thinpool-operator needs on a Debian 12 machine (as root):
-# the JDK and Maven, and for the real-kernel tests qemu, busybox, lvm2 (its binaries run inside
-# the test VM; this host's kernel need not have device-mapper) and the tools the tests use; for the
-# image tests the Docker engine (Debian's docker.io, started by scripts/lib/dockerd.sh; its buildx
-# plugin from trixie, so that `docker build` uses BuildKit whichever docker CLI is first on PATH)
-# and debootstrap with Debian's archive key, which make the image's base without a registry
-# (scripts/image/).
-# Skips apt entirely when everything is already there.
+# the JDK and Maven; for the real-kernel and real-node tests qemu (TCG), debootstrap with Debian's
+# archive key and e2fsprogs (the nodes' disks: scripts/node/image.sh), socat and iproute2 (the
+# real node's network namespace), gcc with static glibc (the sandbox image, from Kubernetes'
+# source); for the image tests the Docker engine (Debian's docker.io, started by
+# scripts/lib/dockerd.sh; its buildx plugin from trixie, so that `docker build` uses BuildKit
+# whichever docker CLI is first on PATH). LVM itself runs only inside the nodes: this machine's
+# kernel need not have device-mapper. Skips apt entirely when everything is already there.
 set -euo pipefail
 
 packages=(openjdk-17-jdk-headless maven
-          qemu-system-x86 busybox-static cpio kmod xz-utils zstd
-          lvm2 dmeventd thin-provisioning-tools python3
-          util-linux fdisk e2fsprogs openssl
-          docker.io debootstrap debian-archive-keyring gpgv)
+          qemu-system-x86 qemu-utils python3 util-linux e2fsprogs openssl
+          debootstrap debian-archive-keyring gpgv socat iproute2 gcc libc6-dev
+          docker.io)
 # From Debian trixie, pinned low: promtool (the alert rules' tests) and docker-buildx.
 trixie_packages=(promtool docker-buildx)
 

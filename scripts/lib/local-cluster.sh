@@ -1,5 +1,6 @@
 # Sourced by demo.sh and bench-agent.sh: one machine playing a cluster. A local kube-apiserver
-# + etcd, the demo node (the test VM with two blank 2 GiB disks) registered as Node demo-node,
+# + etcd, the demo node (a real Debian bookworm node under qemu, scripts/node, with two blank
+# 2 GiB disks) registered as Node demo-node,
 # the CRDs, and functions to run the controller and the node's agent from the jar. Everything
 # started is stopped and removed on exit.
 set -euo pipefail
@@ -11,8 +12,8 @@ until_true() { local what="$1" limit="$2"; shift 2; for _ in $(seq 1 "$limit"); 
 
 step "installing prerequisites (skipped when present)"
 scripts/install-test-deps.sh
-step "preparing the demo node's kernel (cached) and the API server binaries (cached; ~7 min the first time)"
-scripts/vm/prepare.sh >/dev/null
+step "preparing the demo node's disk and the Kubernetes binaries (cached; ~10 min the first time)"
+node_image="$(scripts/node/image.sh bookworm | tail -n1)"
 k8s="$(scripts/k8s/prepare.sh | tail -n1)"
 kubectl_bin="$(ls -d "$k8s"/k8s/*-linux-amd64 | tail -n1)/kubectl"
 step "building thinpool-operator.jar"
@@ -24,15 +25,16 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 k() { "$kubectl_bin" --kubeconfig "$work/api/kubeconfig" "$@"; }
-vm() { python3 scripts/vm/exec.py "$work/node/ctl.sock" "$@"; }
+vm() { python3 scripts/node/exec.py "$work/node/ctl.sock" "$@"; }
 
 step "starting a local kube-apiserver and etcd"
 scripts/k8s/apiserver.sh "$work/api" > "$work/apiserver.out" 2>&1 & pids+=($!)
 until_true "the API server" 120 test -f "$work/api/kubeconfig"
 
-step "booting the demo node (qemu, real Debian kernel, two blank disks)"
+step "booting the demo node (qemu: Debian bookworm with systemd, udev, lvm2, dmeventd; two blank disks)"
 truncate -s 2G "$work/disk-a.img" "$work/disk-b.img"
-scripts/vm/boot.sh "$work/node" "$work/disk-a.img" "$work/disk-b.img" > "$work/qemu.log" 2>&1 & pids+=($!)
+THINPOOL_NODE_CPUS=2 scripts/node/boot.sh "$work/node" "$node_image" "$work/root.qcow2" \
+  "$work/disk-a.img" "$work/disk-b.img" > "$work/qemu.log" 2>&1 & pids+=($!)
 until_true "the demo node" 300 grep -qs "thinpool-vm: ready" "$work/node/console.log"
 
 step "installing the CRDs and registering the node"

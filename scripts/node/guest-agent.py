@@ -1,4 +1,4 @@
-"""Command agent inside the test VM: the guest end of the tests' HostCommandRunner.
+"""Command agent inside the test nodes: the guest end of the tests' HostCommandRunner.
 
 Reads one JSON request per line from the virtio-serial port, runs its argv directly (never
 through a shell), and answers with one JSON line: exit code, stdout, stderr, whether it timed out.
@@ -31,6 +31,11 @@ def run(request):
 
 
 def main(port_path):
+    # udev names the port (/dev/virtio-ports/<name>) a moment after boot: wait for it.
+    for _ in range(600):
+        if os.path.exists(port_path):
+            break
+        time.sleep(0.1)
     port = open(port_path, "r+b", buffering=0)
     print("thinpool-vm: ready", flush=True)  # on the console: what the host waits for
     buffer = b""

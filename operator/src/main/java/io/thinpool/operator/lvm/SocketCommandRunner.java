@@ -22,10 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs commands on a node that is reached through a unix socket rather than nsenter: the test VM
- * and the local demo node (scripts/vm). One JSON line per request ({@code id}, {@code argv}, base64
- * {@code stdin}, {@code timeoutSeconds}) and per reply ({@code id}, {@code exit}, {@code timedOut},
- * base64 {@code stdout}/{@code stderr}); the far end runs argv without a shell and kills it on
- * timeout.
+ * and the local demo node (scripts/node). One JSON line per request ({@code id}, {@code argv},
+ * base64 {@code stdin}, {@code timeoutSeconds}) and per reply ({@code id}, {@code exit}, {@code
+ * timedOut}, base64 {@code stdout}/{@code stderr}); the far end runs argv without a shell and kills
+ * it on timeout.
  */
 public final class SocketCommandRunner implements HostCommandRunner, AutoCloseable {
 

@@ -3,6 +3,7 @@ package io.thinpool.operator.lvm;
 import static io.thinpool.operator.testvm.TestVm.disk;
 
 import io.thinpool.operator.testvm.TestVm;
+import io.thinpool.operator.testvm.TestVmExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,7 +22,7 @@ public final class PoolEngineBenchmark {
 
   public static void main(String[] args) {
     long bootStart = System.nanoTime();
-    try (TestVm vm = TestVm.boot()) {
+    try (TestVm vm = TestVm.boot(TestVmExtension.DEFAULT_RELEASE)) {
       Duration boot = since(bootStart);
       vm.reset();
       PoolSpec spec = PoolSpec.runbook(disk(1));

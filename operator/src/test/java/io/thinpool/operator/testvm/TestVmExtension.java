@@ -6,10 +6,14 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives tests a {@link TestVm}: booted once per test run (kept in the root store, shut down when
- * the run ends) and reset to blank disks before every test.
+ * Gives tests a {@link TestVm} of the release their class names ({@link NodeRelease}, bookworm by
+ * default), reset to blank disks before every test. One node runs at a time: it is kept for the
+ * next class that wants the same release (most do), replaced when one wants another, and shut down
+ * when the run ends.
  */
 public final class TestVmExtension implements ParameterResolver, BeforeEachCallback {
+
+  public static final String DEFAULT_RELEASE = "bookworm";
 
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(TestVmExtension.class);
@@ -30,14 +34,24 @@ public final class TestVmExtension implements ParameterResolver, BeforeEachCallb
   }
 
   private static TestVm vm(ExtensionContext context) {
-    return context
-        .getRoot()
-        .getStore(NAMESPACE)
-        .getOrComputeIfAbsent("vm", key -> new Resource(TestVm.boot()), Resource.class)
-        .vm();
+    NodeRelease annotated = context.getRequiredTestClass().getAnnotation(NodeRelease.class);
+    String release = annotated == null ? DEFAULT_RELEASE : annotated.value();
+    ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
+    Running running = store.get("vm", Running.class);
+    if (running != null && !running.release().equals(release)) {
+      store.remove("vm", Running.class).close();
+      running = null;
+    }
+    if (running == null) {
+      running = new Running(release, TestVm.boot(release));
+      System.out.println("real-kernel node: " + running.vm().describe());
+      store.put("vm", running);
+    }
+    return running.vm();
   }
 
-  private record Resource(TestVm vm) implements ExtensionContext.Store.CloseableResource {
+  private record Running(String release, TestVm vm)
+      implements ExtensionContext.Store.CloseableResource {
     @Override
     public void close() {
       vm.close();

@@ -11,6 +11,7 @@ dockerd_start
 # The Kubernetes binaries (API tests, the real node's cluster), built or extracted once and cached.
 KUBE_API_TEST_DIR="$(scripts/k8s/prepare.sh | tail -n1)"
 export KUBE_API_TEST_DIR
-# The nodes' disks: the engine's suite runs on three Debian releases.
+# The nodes' disks: the engine's suite runs on three Debian releases, the real node on bookworm.
 for release in bullseye bookworm trixie; do scripts/node/image.sh "$release" >/dev/null; done
+scripts/node/image.sh bookworm k8s >/dev/null
 mvn -B -ntp verify "$@"

@@ -44,6 +44,7 @@ class ThinPoolRealNodeIT {
   private static final String CONFIG = "real-node";
   private static final String POOL = ThinPool.nameFor(CONFIG, RealCluster.NODE);
   private static final Duration POD_START = Duration.ofMinutes(6);
+  private static final long FILL_BLOCK = 4L * 1024 * 1024;
 
   private static RealCluster cluster;
   private static KubernetesClient client;
@@ -148,16 +149,7 @@ class ThinPoolRealNodeIT {
     long size = before.getStatus().pool.sizeBytes;
 
     cluster.node().must("lvcreate", "--yes", "-V", "3G", "-T", "docker/thinpool", "-n", "fill");
-    cluster
-        .node()
-        .must(
-            "dd",
-            "if=/dev/zero",
-            "of=/dev/docker/fill",
-            "bs=4M",
-            "count=" + size * 85 / 100 / (4 * 1024 * 1024),
-            "oflag=direct",
-            "status=none");
+    writeZerosToFill(size * 85 / 100 / FILL_BLOCK, 0);
 
     ThinPool after =
         awaitPool(
@@ -252,17 +244,7 @@ class ThinPoolRealNodeIT {
     long start = System.nanoTime();
     cluster.controlPlane().killApiServer();
     // While the API server is down the pool's usage changes on the node.
-    cluster
-        .node()
-        .must(
-            "dd",
-            "if=/dev/zero",
-            "of=/dev/docker/fill",
-            "bs=4M",
-            "count=16",
-            "seek=" + 400,
-            "oflag=direct",
-            "status=none");
+    writeZerosToFill(16, 400);
     sleep(Duration.ofSeconds(25));
     cluster.controlPlane().startApiServer();
     cluster.controlPlane().awaitReady();
@@ -417,6 +399,21 @@ class ThinPoolRealNodeIT {
     return client.v1().events().inNamespace("default").list().getItems().stream()
         .filter(e -> e.getInvolvedObject().getName().equals(pool))
         .toList();
+  }
+
+  /** Writes zeros to the thin volume "fill" in 4 MiB blocks, past the page cache. */
+  private static void writeZerosToFill(long blocks, long seekBlocks) {
+    cluster
+        .node()
+        .must(
+            "dd",
+            "if=/dev/zero",
+            "of=/dev/docker/fill",
+            "bs=" + FILL_BLOCK,
+            "count=" + blocks,
+            "seek=" + seekBlocks,
+            "oflag=direct",
+            "status=none");
   }
 
   private static String filesystemUuid(String device) {

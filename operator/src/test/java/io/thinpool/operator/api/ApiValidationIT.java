@@ -151,6 +151,22 @@ class ApiValidationIT {
   }
 
   @Test
+  void kubectlExplainDocumentsTheStatusAndItsPhases() {
+    assertThat(explain("thinpools.status.autoextend.extensionsObserved"))
+        .contains("the agent's own growth to the spec is not counted");
+    assertThat(explain("thinpools.status.phase"))
+        .contains(ThinPoolPhases.CONFLICT + " (an older ThinPool")
+        .doesNotContain("Deleting");
+    assertThat(explain("thinpoolconfigs.status.conditions.reason"))
+        .contains("Why the condition last changed");
+  }
+
+  /** What kubectl explain prints for a field, its lines joined. */
+  private static String explain(String field) {
+    return KubeApi.kubectl(client, "explain", field).replaceAll("\\s+", " ");
+  }
+
+  @Test
   void kubectlGetShowsTheColumnsUsersWatch() {
     assertThat(KubeApi.printedColumns(client, "/apis/thinpool.io/v1alpha1/thinpools"))
         .containsExactly(

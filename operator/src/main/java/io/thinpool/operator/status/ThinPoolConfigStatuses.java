@@ -104,6 +104,29 @@ public final class ThinPoolConfigStatuses {
     return status;
   }
 
+  /**
+   * The status of a config whose spec breaks the rules the schema checks (one stored before a rule
+   * existed): not Ready, saying why; its ThinPools are left as they are until it is fixed.
+   */
+  public static ThinPoolConfigStatus invalidSpec(
+      ThinPoolConfig config, List<String> errors, Instant now) {
+    ThinPoolConfigStatus previous =
+        config.getStatus() == null ? new ThinPoolConfigStatus() : config.getStatus();
+    ThinPoolConfigStatus status = new ThinPoolConfigStatus();
+    status.observedGeneration = config.getMetadata().getGeneration();
+    status.conditions =
+        Conditions.set(
+            previous.conditions == null ? List.of() : previous.conditions,
+            ConditionTypes.READY,
+            false,
+            "InvalidSpec",
+            "the spec breaks the schema's rules, nothing is changed until it is fixed: "
+                + String.join("; ", errors),
+            status.observedGeneration,
+            now);
+    return status;
+  }
+
   private static boolean ready(ThinPool pool) {
     return pool.getStatus() != null
         && Conditions.isTrue(pool.getStatus().conditions, ConditionTypes.READY);

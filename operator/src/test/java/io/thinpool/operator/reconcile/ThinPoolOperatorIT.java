@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.thinpool.operator.Operators;
+import io.thinpool.operator.api.NodeSelector;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.api.ThinPoolConfigSpec;
@@ -101,8 +101,8 @@ class ThinPoolOperatorIT {
     config.setMetadata(new ObjectMetaBuilder().withName("runbook").build());
     ThinPoolConfigSpec spec = new ThinPoolConfigSpec();
     spec.devices = List.of("/dev/sdb");
-    spec.nodeSelector =
-        new LabelSelectorBuilder().addToMatchLabels("thinpool.io/storage", "true").build();
+    spec.nodeSelector = new NodeSelector();
+    spec.nodeSelector.matchLabels.put("thinpool.io/storage", "true");
     config.setSpec(spec);
     return config;
   }

@@ -22,7 +22,9 @@ import java.util.Map;
  * The API classes are the single source of the CRDs: this runs fabric8's CRD generator on them.
  * GeneratedFiles writes them to crds/ and into the chart (scripts/update-generated.sh), and the
  * build fails while the committed copies differ. Printer columns keep the order in which they are
- * declared on the class (the generator alone sorts them by JSON path, which puts AGE first).
+ * declared on the class (the generator alone sorts them by JSON path, which puts AGE first), and
+ * carry no {@code priority: 0}: the API server drops that default, so the stored CRD would differ
+ * from the file and every server-side apply of crds/ would conflict with the install's manager.
  * fabric8's Condition carries no descriptions: its fields get Kubernetes' own (metav1.Condition's),
  * so that {@code kubectl explain} documents every status field.
  */
@@ -46,7 +48,8 @@ public final class CrdGeneration {
               new CRDPostProcessor() {
                 @Override
                 public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
-                  return withConditionDescriptions(declaredColumnOrder(crd));
+                  return withConditionDescriptions(
+                      withoutDefaultPriority(declaredColumnOrder(crd)));
                 }
               })
           .inOutputDir(scratch.toFile())
@@ -89,6 +92,18 @@ public final class CrdGeneration {
                   .getProperties()
                   .forEach((name, field) -> field.setDescription(CONDITION_FIELDS.get(name)));
             });
+    return resource;
+  }
+
+  private static HasMetadata withoutDefaultPriority(HasMetadata resource) {
+    ((CustomResourceDefinition) resource)
+        .getSpec()
+        .getVersions()
+        .forEach(
+            v ->
+                v.getAdditionalPrinterColumns().stream()
+                    .filter(c -> Integer.valueOf(0).equals(c.getPriority()))
+                    .forEach(c -> c.setPriority(null)));
     return resource;
   }
 

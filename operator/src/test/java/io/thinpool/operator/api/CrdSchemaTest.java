@@ -2,6 +2,7 @@ package io.thinpool.operator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -84,6 +85,15 @@ class CrdSchemaTest {
             ConditionTypes.AUTOEXTEND_READY,
             ConditionTypes.DEVICES_ACCEPTED,
             ConditionTypes.CONFLICT);
+  }
+
+  @Test
+  void printerColumnsCarryNoDefaultTheApiServerWouldDrop() throws IOException {
+    for (CustomResourceDefinition crd : committed()) {
+      assertThat(crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns())
+          .extracting(CustomResourceColumnDefinition::getPriority)
+          .doesNotContain(0);
+    }
   }
 
   private static String[] constants(Class<?> holder) {

@@ -79,8 +79,8 @@ final class EngineCommand {
             .autoextend(
                 new PoolSpec.AutoextendPolicy(
                     defaults.autoextend().profile(),
-                    intOption(options, "--threshold", 80),
-                    intOption(options, "--extend-percent", 20)))
+                    intOption(options, "--threshold", defaults.autoextend().thresholdPercent()),
+                    intOption(options, "--extend-percent", defaults.autoextend().extendPercent())))
             .destroyExistingData(destroy)
             .build();
 

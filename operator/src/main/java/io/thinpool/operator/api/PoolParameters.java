@@ -4,133 +4,154 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.thinpool.operator.lvm.PoolSpec;
+import io.thinpool.operator.rules.Defaults;
+import io.thinpool.operator.rules.PoolRules;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The runbook's parameters, shared by ThinPoolConfig (what the user asks for) and ThinPool (one
- * node's copy). Defaults are the runbook's. The schema checks what it can at admission; the agent
- * checks again through {@link PoolSpec#validationErrors()}.
+ * node's copy). Defaults are the runbook's. Every rule comes from the {@code rules} package, which
+ * the agent checks again before it runs anything.
  */
+// Without the two values: CEL cannot bound the size of string(int), so the API server refuses a
+// message expression that prints them.
 @ValidationRule(
-    value = "self.dataPercentOfVg + self.metadataPercentOfVg <= 100",
-    message = "dataPercentOfVg + metadataPercentOfVg must not exceed 100")
+    value = Cel.WITHIN_THE_VOLUME_GROUP,
+    message = PoolRules.OVER_THE_VOLUME_GROUP,
+    fieldPath = ".dataPercentOfVg")
+@ValidationRule(
+    value = Cel.METADATA_NAME_OF_ITS_OWN,
+    messageExpression = Cel.SAME_AS_POOL_NAME,
+    message = "metadataName " + PoolRules.SAME_AS_POOL_NAME,
+    fieldPath = ".metadataName")
 @ValidationRule(
     value = "!has(oldSelf.volumeGroup) || self.volumeGroup == oldSelf.volumeGroup",
-    message = "volumeGroup is immutable: a volume group cannot be renamed in place")
+    message = "volumeGroup is immutable: a volume group cannot be renamed in place",
+    fieldPath = ".volumeGroup")
 @ValidationRule(
     value = "!has(oldSelf.poolName) || self.poolName == oldSelf.poolName",
-    message = "poolName is immutable")
+    message = "poolName is immutable",
+    fieldPath = ".poolName")
 @ValidationRule(
     value = "!has(oldSelf.chunkSize) || self.chunkSize == oldSelf.chunkSize",
-    message = "chunkSize is immutable: a thin pool's chunk size is fixed when it is created")
+    message = "chunkSize is immutable: a thin pool's chunk size is fixed when it is created",
+    fieldPath = ".chunkSize")
 public class PoolParameters {
 
-  /** LVM's rule for VG and LV names (lvm(8) "Valid names"). */
-  static final String LVM_NAME = "^[A-Za-z0-9+_.][A-Za-z0-9+_.-]{0,126}$";
-
-  /** The same device rule as {@link PoolSpec}: kernel names, /dev/disk/by-* links, /dev/mapper. */
-  static final String DEVICE_PATH =
-      "^/dev/([A-Za-z0-9][A-Za-z0-9._-]*|disk/by-[a-z]+/[A-Za-z0-9:._+@-]+|mapper/[A-Za-z0-9._+-]+)$";
-
-  /** Names LVM reserves for its own sub-volumes. */
-  static final String NOT_RESERVED =
-      "!self.startsWith('snapshot') && !self.startsWith('pvmove') && !['_cdata', '_cmeta', '_corig',"
-          + " '_mlog', '_mimage', '_pmspare', '_rimage', '_rmeta', '_tdata', '_tmeta', '_vorigin',"
-          + " '_vdata'].exists(s, self.contains(s))";
-
   @Required
-  @Size(min = 1, max = 16)
+  @Size(min = PoolRules.MIN_DEVICES, max = PoolRules.MAX_DEVICES)
   @ValidationRule(
-      value = "self.all(d, d.matches('" + DEVICE_PATH + "') && !d.contains('..'))",
-      message =
-          "each device must be a block device path under /dev (e.g. /dev/sdb, /dev/disk/by-id/...)")
+      value = Cel.DEVICE_PATHS,
+      messageExpression = Cel.NOT_A_DEVICE_PATH,
+      message = Cel.A_VALUE + PoolRules.NOT_A_DEVICE_PATH)
   @ValidationRule(
-      value = "self.all(d, self.exists_one(e, e == d))",
-      message = "a device is listed twice")
+      value = Cel.DEVICES_ONCE,
+      messageExpression = Cel.LISTED_TWICE,
+      message = Cel.A_VALUE + PoolRules.LISTED_TWICE)
   @JsonPropertyDescription(
       "Block devices to build the volume group on: absolute paths under /dev (kernel names,"
           + " /dev/disk/by-* links or /dev/mapper names). Devices that hold data are left out unless"
           + " destroyExistingDataOnDevices is set.")
-  public List<@Size(max = 255) String> devices = new ArrayList<>();
+  public List<@Size(max = PoolRules.DEVICE_PATH_MAX_LENGTH) String> devices = new ArrayList<>();
 
-  @Default(PoolSpec.DEFAULT_VOLUME_GROUP)
-  @Pattern(LVM_NAME)
-  @Size(max = 127)
-  @ValidationRule(value = NOT_RESERVED, message = "this name is reserved by LVM")
+  @Default(Defaults.VOLUME_GROUP)
+  @Size(max = PoolRules.LVM_NAME_MAX_LENGTH)
+  @ValidationRule(
+      value = Cel.LVM_NAME,
+      messageExpression = Cel.NOT_AN_LVM_NAME,
+      message = Cel.A_VALUE + PoolRules.NOT_AN_LVM_NAME)
+  @ValidationRule(
+      value = Cel.NOT_RESERVED,
+      messageExpression = Cel.RESERVED_BY_LVM,
+      message = Cel.A_VALUE + PoolRules.RESERVED_BY_LVM)
   @JsonPropertyDescription("Volume group name (runbook: docker). Immutable.")
-  public String volumeGroup = PoolSpec.DEFAULT_VOLUME_GROUP;
+  public String volumeGroup = Defaults.VOLUME_GROUP;
 
-  @Default(PoolSpec.DEFAULT_POOL)
-  @Pattern(LVM_NAME)
-  @Size(max = 127)
-  @ValidationRule(value = NOT_RESERVED, message = "this name is reserved by LVM")
+  @Default(Defaults.POOL)
+  @Size(max = PoolRules.LVM_NAME_MAX_LENGTH)
+  @ValidationRule(
+      value = Cel.LVM_NAME,
+      messageExpression = Cel.NOT_AN_LVM_NAME,
+      message = Cel.A_VALUE + PoolRules.NOT_AN_LVM_NAME)
+  @ValidationRule(
+      value = Cel.NOT_RESERVED,
+      messageExpression = Cel.RESERVED_BY_LVM,
+      message = Cel.A_VALUE + PoolRules.RESERVED_BY_LVM)
   @JsonPropertyDescription("Thin pool LV name (runbook: thinpool). Immutable.")
-  public String poolName = PoolSpec.DEFAULT_POOL;
+  public String poolName = Defaults.POOL;
 
-  @Default(PoolSpec.DEFAULT_METADATA)
-  @Pattern(LVM_NAME)
-  @Size(max = 127)
-  @ValidationRule(value = NOT_RESERVED, message = "this name is reserved by LVM")
+  @Default(Defaults.METADATA)
+  @Size(max = PoolRules.LVM_NAME_MAX_LENGTH)
+  @ValidationRule(
+      value = Cel.LVM_NAME,
+      messageExpression = Cel.NOT_AN_LVM_NAME,
+      message = Cel.A_VALUE + PoolRules.NOT_AN_LVM_NAME)
+  @ValidationRule(
+      value = Cel.NOT_RESERVED,
+      messageExpression = Cel.RESERVED_BY_LVM,
+      message = Cel.A_VALUE + PoolRules.RESERVED_BY_LVM)
   @JsonPropertyDescription(
-      "Name of the metadata LV before it is converted into the pool (runbook: thinpoolmeta).")
-  public String metadataName = PoolSpec.DEFAULT_METADATA;
+      "Name of the metadata LV before it is converted into the pool (runbook: thinpoolmeta);"
+          + " not the poolName.")
+  public String metadataName = Defaults.METADATA;
 
-  @Default("90")
-  @Min(1)
-  @Max(99)
+  @Default(Defaults.DATA_PERCENT_TEXT)
+  @Min(PoolRules.PERCENT_OF_VG_MIN)
+  @Max(PoolRules.PERCENT_OF_VG_MAX)
   @JsonPropertyDescription(
-      "Data LV size as a percentage of the volume group (runbook: 90). Growing it extends the pool; thin pools never shrink.")
-  public Integer dataPercentOfVg = PoolSpec.DEFAULT_DATA_PERCENT;
+      "Data LV size as a percentage of the volume group (runbook: 90). Growing it extends the pool;"
+          + " thin pools never shrink.")
+  public Integer dataPercentOfVg = Defaults.DATA_PERCENT;
 
-  @Default("5")
-  @Min(1)
-  @Max(99)
+  @Default(Defaults.METADATA_PERCENT_TEXT)
+  @Min(PoolRules.PERCENT_OF_VG_MIN)
+  @Max(PoolRules.PERCENT_OF_VG_MAX)
   @JsonPropertyDescription(
       "Metadata LV size as a percentage of the volume group (runbook: 5). LVM also keeps a spare"
           + " metadata LV of the same size, so data + 2 x metadata should stay below 100 to leave"
           + " room for autoextend.")
-  public Integer metadataPercentOfVg = PoolSpec.DEFAULT_METADATA_PERCENT;
+  public Integer metadataPercentOfVg = Defaults.METADATA_PERCENT;
 
-  @Default("512Ki")
-  @Size(max = 16)
+  @Default(Defaults.CHUNK_SIZE)
+  @Size(max = PoolRules.CHUNK_SIZE_MAX_LENGTH)
   @ValidationRule(
-      value =
-          "isQuantity(self) && quantity(self).isInteger() && quantity(self).asInteger() >= 65536"
-              + " && quantity(self).asInteger() <= 1073741824 && quantity(self).asInteger() % 65536 == 0",
-      message = "chunkSize must be a multiple of 64Ki between 64Ki and 1Gi")
+      value = Cel.CHUNK_SIZE,
+      messageExpression = Cel.NOT_A_CHUNK_SIZE,
+      message = Cel.A_VALUE + PoolRules.NOT_A_CHUNK_SIZE)
   @JsonPropertyDescription(
-      "Thin pool chunk size, a multiple of 64Ki from 64Ki to 1Gi (runbook: 512Ki). Immutable.")
-  public String chunkSize = "512Ki";
+      "Thin pool chunk size: a multiple of 64Ki from 64Ki to 1Gi, in bytes or with Ki, Mi or Gi"
+          + " (runbook: 512Ki). Immutable.")
+  public String chunkSize = Defaults.CHUNK_SIZE;
 
-  @Default("false")
+  @Default(Defaults.ZEROING_TEXT)
   @JsonPropertyDescription("Zero newly provisioned pool blocks (runbook: --zero n, i.e. false).")
-  public Boolean zeroing = false;
+  public Boolean zeroing = Defaults.ZEROING;
 
-  @Default("true")
+  @Default(Defaults.WIPE_SIGNATURES_TEXT)
   @JsonPropertyDescription("Wipe signatures on the new LVs (runbook: --wipesignatures y).")
-  public Boolean wipeSignatures = true;
+  public Boolean wipeSignatures = Defaults.WIPE_SIGNATURES;
 
   @JsonPropertyDescription(
-      "dmeventd's autoextend policy, written to /etc/lvm/profile/<profile>.profile and attached to the pool.")
+      "dmeventd's autoextend policy, written to /etc/lvm/profile/<profile>.profile and attached to"
+          + " the pool.")
   public AutoextendSpec autoextend = new AutoextendSpec();
 
-  @Default("false")
+  @Default(Defaults.DESTROY_EXISTING_DATA_TEXT)
   @JsonPropertyDescription(
       "DANGER: allow wiping devices that carry a filesystem, a partition table or a physical volume"
           + " of another volume group. Everything on them is destroyed. Mounted or in-use devices are"
           + " never touched.")
-  public Boolean destroyExistingDataOnDevices = false;
+  public Boolean destroyExistingDataOnDevices = Defaults.DESTROY_EXISTING_DATA;
 
-  @Default("Retain")
+  @Default(Defaults.DELETION_POLICY)
   @JsonPropertyDescription(
-      "What happens to the pool on the node when its ThinPool is deleted: Retain (leave LVM untouched) or Delete (tear it down).")
-  public DeletionPolicy deletionPolicy = DeletionPolicy.Retain;
+      "What happens to the pool on the node when its ThinPool is deleted: Retain (leave LVM"
+          + " untouched) or Delete (tear it down).")
+  public DeletionPolicy deletionPolicy = DeletionPolicy.valueOf(Defaults.DELETION_POLICY);
 
   /** What to do with a node's pool when its ThinPool goes away. */
   public enum DeletionPolicy {
@@ -140,23 +161,28 @@ public class PoolParameters {
 
   /** The autoextend profile's content. */
   public static class AutoextendSpec {
-    @Default("docker-thinpool")
-    @Pattern(LVM_NAME)
-    @Size(max = 127)
+    @Default(Defaults.PROFILE)
+    @Size(max = PoolRules.LVM_NAME_MAX_LENGTH)
+    @ValidationRule(
+        value = Cel.LVM_NAME,
+        messageExpression = Cel.NOT_AN_LVM_NAME,
+        message = Cel.A_VALUE + PoolRules.NOT_AN_LVM_NAME)
     @JsonPropertyDescription("Metadata profile name (runbook: docker-thinpool).")
-    public String profile = PoolSpec.AutoextendPolicy.RUNBOOK.profile();
+    public String profile = Defaults.PROFILE;
 
-    @Default("80")
-    @Min(50)
-    @Max(100)
+    @Default(Defaults.THRESHOLD_PERCENT_TEXT)
+    @Min(PoolRules.THRESHOLD_PERCENT_MIN)
+    @Max(PoolRules.THRESHOLD_PERCENT_MAX)
     @JsonPropertyDescription(
-        "Data usage % that triggers an extension (runbook: 80; 100 disables autoextend).")
-    public Integer thresholdPercent = PoolSpec.AutoextendPolicy.RUNBOOK.thresholdPercent();
+        "Data usage % that triggers an extension (runbook: 80); 100 turns autoextend off.")
+    public Integer thresholdPercent = Defaults.THRESHOLD_PERCENT;
 
-    @Default("20")
-    @Min(0)
-    @Max(100)
-    @JsonPropertyDescription("How much one extension adds, as % of the pool (runbook: 20).")
-    public Integer extendPercent = PoolSpec.AutoextendPolicy.RUNBOOK.extendPercent();
+    @Default(Defaults.EXTEND_PERCENT_TEXT)
+    @Min(PoolRules.EXTEND_PERCENT_MIN)
+    @Max(PoolRules.EXTEND_PERCENT_MAX)
+    @JsonPropertyDescription(
+        "How much one extension adds, as % of the pool (runbook: 20), from 1: to turn autoextend"
+            + " off, set thresholdPercent to 100.")
+    public Integer extendPercent = Defaults.EXTEND_PERCENT;
   }
 }

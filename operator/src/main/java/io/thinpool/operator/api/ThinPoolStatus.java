@@ -11,15 +11,19 @@ public class ThinPoolStatus {
   @JsonPropertyDescription("The spec generation this status reflects.")
   public Long observedGeneration;
 
-  @JsonPropertyDescription("Pending, Ready, Degraded, Refused, Failed or Deleting.")
+  @JsonPropertyDescription(ThinPoolPhases.DESCRIPTION)
   public String phase;
 
-  @JsonPropertyDescription(
-      "Ready, Monitored, AutoextendReady, DevicesAccepted and Conflict, Kubernetes-style.")
+  @JsonPropertyDescription(ConditionTypes.THIN_POOL)
   public List<Condition> conditions = new ArrayList<>();
 
+  @JsonPropertyDescription("The volume group as last observed on the node.")
   public VolumeGroupStatus volumeGroup;
+
+  @JsonPropertyDescription("The thin pool as last observed; absent until it exists.")
   public PoolStatus pool;
+
+  @JsonPropertyDescription("The autoextend policy and whether dmeventd can apply it.")
   public AutoextendStatus autoextend;
 
   @JsonPropertyDescription("Devices from the spec that are not used, each with the reason.")
@@ -29,9 +33,16 @@ public class ThinPoolStatus {
   public String lastError;
 
   public static class VolumeGroupStatus {
+    @JsonPropertyDescription("The volume group's name.")
     public String name;
+
+    @JsonPropertyDescription("Its size in bytes.")
     public Long sizeBytes;
+
+    @JsonPropertyDescription("Its unallocated space in bytes: what autoextend can take.")
     public Long freeBytes;
+
+    @JsonPropertyDescription("Its physical volumes.")
     public List<String> devices = new ArrayList<>();
   }
 
@@ -39,33 +50,69 @@ public class ThinPoolStatus {
     @JsonPropertyDescription("Pool data size, human-readable (for kubectl get).")
     public String size;
 
+    @JsonPropertyDescription("Pool data size in bytes.")
     public Long sizeBytes;
+
+    @JsonPropertyDescription("Data usage in percent of the pool, as lvs reports it.")
     public Double dataPercent;
+
+    @JsonPropertyDescription("Metadata usage in percent of the metadata LV, as lvs reports it.")
     public Double metadataPercent;
+
+    @JsonPropertyDescription("Size of the pool's metadata LV in bytes.")
     public Long metadataSizeBytes;
+
+    @JsonPropertyDescription("The pool's chunk size in bytes.")
     public Long chunkSizeBytes;
+
+    @JsonPropertyDescription("Whether newly provisioned blocks are zeroed.")
     public Boolean zeroing;
   }
 
   public static class AutoextendStatus {
     @JsonPropertyDescription(
-        "Ready when dmeventd can extend the pool, otherwise why not in one word (NotMonitored, NoRoom, Disabled, NotAttached, NoPool).")
+        "Ready when dmeventd can extend the pool, otherwise why not in one word (NotMonitored,"
+            + " NoRoom, Disabled, NotAttached, NoPool).")
     public String state;
 
+    @JsonPropertyDescription("The metadata profile that carries the policy.")
     public String profile;
+
+    @JsonPropertyDescription("Data usage % at which dmeventd extends the pool; 100 means never.")
     public Integer thresholdPercent;
+
+    @JsonPropertyDescription("What one extension adds, in % of the pool's size at the time.")
     public Integer extendPercent;
+
+    @JsonPropertyDescription("Whether dmeventd monitors the pool (nothing extends it otherwise).")
     public Boolean monitored;
+
+    @JsonPropertyDescription("Free space in the volume group in bytes: the room for extensions.")
     public Long headroomBytes;
+
+    @JsonPropertyDescription("What the next extension would add, in bytes (whole extents).")
     public Long extensionStepBytes;
+
+    @JsonPropertyDescription("Whether the next extension can happen (state is Ready).")
     public Boolean possible;
+
+    @JsonPropertyDescription("Why autoextend can or cannot fire, in words, with what to change.")
     public String reason;
+
+    @JsonPropertyDescription(
+        "Extensions by dmeventd (or a hand) seen since the pool was created; the agent's own"
+            + " growth to the spec is not counted.")
     public Long extensionsObserved;
+
+    @JsonPropertyDescription("When the last of those extensions was seen (RFC 3339).")
     public String lastExtensionTime;
   }
 
   public static class ExcludedDevice {
+    @JsonPropertyDescription("The device as the spec names it.")
     public String device;
+
+    @JsonPropertyDescription("Why it is not used, and what would change that.")
     public String reason;
   }
 }

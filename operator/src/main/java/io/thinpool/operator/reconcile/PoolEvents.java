@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.Step;
@@ -72,11 +73,9 @@ final class PoolEvents {
               .orElse(true);
       boolean isTrue = condition.getStatus().equals("True");
       boolean worthTelling =
-          previous.isPresent()
-              || !isTrue
-              || condition.getType().equals(ThinPoolReconciler.CONFLICT);
+          previous.isPresent() || !isTrue || condition.getType().equals(ConditionTypes.CONFLICT);
       if (changed && worthTelling) {
-        boolean warning = isTrue == condition.getType().equals(ThinPoolReconciler.CONFLICT);
+        boolean warning = isTrue == condition.getType().equals(ConditionTypes.CONFLICT);
         events.add(
             new PoolEvent(
                 warning,

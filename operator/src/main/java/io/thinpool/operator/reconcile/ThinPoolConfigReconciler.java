@@ -109,6 +109,13 @@ public final class ThinPoolConfigReconciler
     if (config.getSpec() == null) {
       return UpdateControl.noUpdate(); // only one stored before the schema required a spec
     }
+    List<String> invalid = LabelSelectors.errors(config.getSpec().nodeSelector);
+    if (!invalid.isEmpty()) {
+      // Admission refuses such a selector; one stored before the rule existed is reported, and
+      // its ThinPools are left as they are rather than released by a selector that means nothing.
+      return withStatus(
+          config, ThinPoolConfigStatuses.invalidSpec(config, invalid, clock.instant()));
+    }
     List<Node> nodes = informer(context, "nodes", Node.class).list().toList();
     Set<String> selected = selected(config, nodes);
     List<ThinPool> existing = poolsOf(config, context);
@@ -121,18 +128,24 @@ public final class ThinPoolConfigReconciler
         poolsOf(config, context).stream()
             .filter(p -> selected.contains(p.getSpec().nodeName))
             .toList();
-    ThinPoolConfigStatus status =
-        ThinPoolConfigStatuses.from(config, current, nameTaken, selected.size(), clock.instant());
-    UpdateControl<ThinPoolConfig> control;
-    if (SameContent.of(config.getStatus(), status)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      config.setStatus(status);
-      control = UpdateControl.patchStatus(config);
-    }
+    UpdateControl<ThinPoolConfig> control =
+        withStatus(
+            config,
+            ThinPoolConfigStatuses.from(
+                config, current, nameTaken, selected.size(), clock.instant()));
     // A ThinPool holding a wanted name may be one this controller is not told about (no config
     // label): look again later rather than wait for an unrelated event.
     return nameTaken.isEmpty() ? control : control.rescheduleAfter(NAME_TAKEN_RECHECK);
+  }
+
+  /** Patches the status only when it changed. */
+  private static UpdateControl<ThinPoolConfig> withStatus(
+      ThinPoolConfig config, ThinPoolConfigStatus status) {
+    if (SameContent.of(config.getStatus(), status)) {
+      return UpdateControl.noUpdate();
+    }
+    config.setStatus(status);
+    return UpdateControl.patchStatus(config);
   }
 
   @Override

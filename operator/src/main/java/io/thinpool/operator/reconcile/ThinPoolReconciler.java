@@ -6,8 +6,10 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
 import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolPhases;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.HostCommandRunner;
 import io.thinpool.operator.lvm.Plan;
@@ -37,7 +39,6 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
 
   public static final String NAME = "thinpool-agent";
   public static final String FINALIZER = "thinpool.io/agent";
-  public static final String CONFLICT = "Conflict";
 
   /**
    * When a host command failed transiently (timed out, LVM's lock held by another command, a device
@@ -52,6 +53,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
   private final Duration refresh;
   private final Clock clock;
   private final PoolMetrics metrics;
+  private final OwnGrowth ownGrowth = new OwnGrowth();
 
   public ThinPoolReconciler(
       String nodeName, HostCommandRunner node, Duration refresh, Clock clock, PoolMetrics metrics) {
@@ -87,7 +89,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
       PoolEngine.Outcome outcome = new PoolEngine(node).reconcile(PoolSpecs.of(pool.getSpec()));
       executed = outcome.executed();
       next = nextAttempt(outcome, refresh);
-      status = ThinPoolStatuses.from(pool, outcome, clock.instant());
+      status = statusAfter(pool, outcome);
       if (outcome.status() == PoolEngine.Status.FAILED) {
         metrics.reconcileFailed();
       }
@@ -106,6 +108,16 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     return UpdateControl.patchStatus(pool).rescheduleAfter(next);
   }
 
+  /**
+   * The status after an engine outcome. A growth of the pool counts as an extension only beyond the
+   * size the agent knew, from the status or from its own steps if the status has not caught up.
+   */
+  ThinPoolStatus statusAfter(ThinPool pool, PoolEngine.Outcome outcome) {
+    Long sizeBefore = ownGrowth.sizeBefore(pool);
+    ownGrowth.record(pool, outcome);
+    return ThinPoolStatuses.from(pool, outcome, sizeBefore, clock.instant());
+  }
+
   /** The next reconcile without an event: soon after a transient failure, else at the refresh. */
   static Duration nextAttempt(PoolEngine.Outcome outcome, Duration refresh) {
     return outcome.failedTransiently() && TRANSIENT_RETRY.compareTo(refresh) < 0
@@ -118,6 +130,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     DeleteControl control = release(pool, context);
     if (control.isRemoveFinalizer()) {
       metrics.forget(pool);
+      ownGrowth.forget(pool);
     }
     return control;
   }
@@ -197,7 +210,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     ThinPoolStatus previous = pool.getStatus() == null ? new ThinPoolStatus() : pool.getStatus();
     ThinPoolStatus status = new ThinPoolStatus();
     status.observedGeneration = pool.getMetadata().getGeneration();
-    status.phase = "Conflict";
+    status.phase = ThinPoolPhases.CONFLICT;
     String message =
         "ThinPool "
             + name(older)
@@ -209,7 +222,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     status.conditions =
         Conditions.set(
             previous.conditions,
-            CONFLICT,
+            ConditionTypes.CONFLICT,
             true,
             "ClaimedByOlderThinPool",
             message,
@@ -218,7 +231,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     status.conditions =
         Conditions.set(
             status.conditions,
-            ThinPoolStatuses.READY,
+            ConditionTypes.READY,
             false,
             "Conflict",
             message,

@@ -1,9 +1,11 @@
 package io.thinpool.operator.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.api.ThinPoolConfigStatus;
+import io.thinpool.operator.api.ThinPoolPhases;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -19,7 +21,12 @@ public final class ThinPoolConfigStatuses {
   /** Enough to see the worst nodes; the full picture is {@code kubectl get tp}. */
   static final int NODES_LISTED = 20;
 
-  private static final Set<String> DEGRADED = Set.of("Degraded", "Failed", "Refused", "Conflict");
+  private static final Set<String> DEGRADED =
+      Set.of(
+          ThinPoolPhases.DEGRADED,
+          ThinPoolPhases.FAILED,
+          ThinPoolPhases.REFUSED,
+          ThinPoolPhases.CONFLICT);
 
   private ThinPoolConfigStatuses() {}
 
@@ -65,7 +72,7 @@ public final class ThinPoolConfigStatuses {
     conditions =
         Conditions.set(
             conditions,
-            "Ready",
+            ConditionTypes.READY,
             allReady,
             allReady ? "AllNodesReady" : "NodesNotReady",
             status.ready + " nodes have a ready pool",
@@ -75,7 +82,7 @@ public final class ThinPoolConfigStatuses {
     conditions =
         Conditions.set(
             conditions,
-            "Degraded",
+            ConditionTypes.DEGRADED,
             degraded,
             degraded ? "NodesDegraded" : "NoNodeDegraded",
             status.nodesDegraded + " node(s) degraded, refused, failed or in conflict",
@@ -97,8 +104,32 @@ public final class ThinPoolConfigStatuses {
     return status;
   }
 
+  /**
+   * The status of a config whose spec breaks the rules the schema checks (one stored before a rule
+   * existed): not Ready, saying why; its ThinPools are left as they are until it is fixed.
+   */
+  public static ThinPoolConfigStatus invalidSpec(
+      ThinPoolConfig config, List<String> errors, Instant now) {
+    ThinPoolConfigStatus previous =
+        config.getStatus() == null ? new ThinPoolConfigStatus() : config.getStatus();
+    ThinPoolConfigStatus status = new ThinPoolConfigStatus();
+    status.observedGeneration = config.getMetadata().getGeneration();
+    status.conditions =
+        Conditions.set(
+            previous.conditions == null ? List.of() : previous.conditions,
+            ConditionTypes.READY,
+            false,
+            "InvalidSpec",
+            "the spec breaks the schema's rules, nothing is changed until it is fixed: "
+                + String.join("; ", errors),
+            status.observedGeneration,
+            now);
+    return status;
+  }
+
   private static boolean ready(ThinPool pool) {
-    return pool.getStatus() != null && Conditions.isTrue(pool.getStatus().conditions, "Ready");
+    return pool.getStatus() != null
+        && Conditions.isTrue(pool.getStatus().conditions, ConditionTypes.READY);
   }
 
   private static double dataPercent(ThinPool pool) {
@@ -118,7 +149,7 @@ public final class ThinPoolConfigStatuses {
   private static ThinPoolConfigStatus.NodeSummary conflict(String nodeName, String message) {
     ThinPoolConfigStatus.NodeSummary node = new ThinPoolConfigStatus.NodeSummary();
     node.node = nodeName;
-    node.phase = "Conflict";
+    node.phase = ThinPoolPhases.CONFLICT;
     node.message = message;
     return node;
   }
@@ -126,7 +157,7 @@ public final class ThinPoolConfigStatuses {
   private static ThinPoolConfigStatus.NodeSummary summary(ThinPool pool) {
     ThinPoolConfigStatus.NodeSummary node = new ThinPoolConfigStatus.NodeSummary();
     node.node = pool.getSpec().nodeName;
-    node.phase = pool.getStatus() == null ? "Pending" : pool.getStatus().phase;
+    node.phase = pool.getStatus() == null ? ThinPoolPhases.PENDING : pool.getStatus().phase;
     if (pool.getStatus() != null && pool.getStatus().pool != null) {
       node.dataPercent = pool.getStatus().pool.dataPercent;
       node.metadataPercent = pool.getStatus().pool.metadataPercent;
@@ -135,7 +166,7 @@ public final class ThinPoolConfigStatuses {
         pool.getStatus() == null
             ? "waiting for the node's agent"
             : pool.getStatus().conditions.stream()
-                .filter(c -> c.getType().equals("Ready"))
+                .filter(c -> c.getType().equals(ConditionTypes.READY))
                 .map(Condition::getMessage)
                 .findFirst()
                 .orElse("");

@@ -1,7 +1,9 @@
 package io.thinpool.operator.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolPhases;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.Plan;
 import io.thinpool.operator.lvm.PoolEngine;
@@ -10,6 +12,7 @@ import io.thinpool.operator.lvm.Step;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -18,14 +21,14 @@ import java.util.stream.Collectors;
  */
 public final class ThinPoolStatuses {
 
-  public static final String READY = "Ready";
-  public static final String MONITORED = "Monitored";
-  public static final String AUTOEXTEND_READY = "AutoextendReady";
-  public static final String DEVICES_ACCEPTED = "DevicesAccepted";
-
   private ThinPoolStatuses() {}
 
-  public static ThinPoolStatus from(ThinPool resource, PoolEngine.Outcome outcome, Instant now) {
+  /**
+   * The status after {@code outcome}. {@code poolSizeBefore} is the pool size the agent knew before
+   * it (null if none): a growth beyond it that no executed step made is counted as an extension.
+   */
+  public static ThinPoolStatus from(
+      ThinPool resource, PoolEngine.Outcome outcome, Long poolSizeBefore, Instant now) {
     ThinPoolStatus previous =
         resource.getStatus() == null ? new ThinPoolStatus() : resource.getStatus();
     Long generation = resource.getMetadata().getGeneration();
@@ -34,17 +37,18 @@ public final class ThinPoolStatuses {
     status.observedGeneration = generation;
 
     Plan plan = outcome.plan();
-    status.excludedDevices =
-        plan == null
-            ? List.of()
-            : plan.excludedDevices().stream().map(ThinPoolStatuses::excluded).toList();
     status.lastError = outcome.failure() == null ? null : outcome.failure().getMessage();
     if (report != null) {
+      status.excludedDevices =
+          plan == null
+              ? List.of()
+              : plan.excludedDevices().stream().map(ThinPoolStatuses::excluded).toList();
       status.volumeGroup = volumeGroup(report);
       status.pool = report.poolExists() ? pool(report) : null;
-      status.autoextend = autoextend(outcome, previous, now);
+      status.autoextend = autoextend(outcome, previous.autoextend, poolSizeBefore, now);
     } else {
       // Observing failed: keep the last known picture (and the extension count) until it works.
+      status.excludedDevices = Objects.requireNonNullElse(previous.excludedDevices, List.of());
       status.volumeGroup = previous.volumeGroup;
       status.pool = previous.pool;
       status.autoextend = previous.autoextend;
@@ -77,12 +81,13 @@ public final class ThinPoolStatuses {
     }
     List<Condition> conditions = previous.conditions == null ? List.of() : previous.conditions;
     conditions =
-        Conditions.set(conditions, READY, ready, readyReason, readyMessage, generation, now);
+        Conditions.set(
+            conditions, ConditionTypes.READY, ready, readyReason, readyMessage, generation, now);
     if (report != null) {
       conditions =
           Conditions.set(
               conditions,
-              MONITORED,
+              ConditionTypes.MONITORED,
               report.monitored(),
               report.monitored() ? "Monitored" : "NotMonitored",
               report.monitored()
@@ -93,40 +98,45 @@ public final class ThinPoolStatuses {
       conditions =
           Conditions.set(
               conditions,
-              AUTOEXTEND_READY,
+              ConditionTypes.AUTOEXTEND_READY,
               report.autoextendPossible(),
               camel(report.autoextend().name()),
               report.autoextendReason(),
               generation,
               now);
+      // Only an observation says whether the devices were accepted; before one, nothing is said.
+      boolean allDevices = status.excludedDevices.isEmpty();
+      conditions =
+          Conditions.set(
+              conditions,
+              ConditionTypes.DEVICES_ACCEPTED,
+              allDevices,
+              allDevices ? "AllDevicesUsed" : "DevicesExcluded",
+              allDevices
+                  ? "every device in the spec is in the volume group"
+                  : status.excludedDevices.stream()
+                      .map(d -> d.reason)
+                      .collect(Collectors.joining("; ")),
+              generation,
+              now);
     }
-    boolean allDevices = status.excludedDevices.isEmpty();
-    conditions =
-        Conditions.set(
-            conditions,
-            DEVICES_ACCEPTED,
-            allDevices,
-            allDevices ? "AllDevicesUsed" : "DevicesExcluded",
-            allDevices
-                ? "every device in the spec is in the volume group"
-                : status.excludedDevices.stream()
-                    .map(d -> d.reason)
-                    .collect(Collectors.joining("; ")),
-            generation,
-            now);
     status.conditions = conditions;
-    status.phase = phase(outcome.status(), ready, report, allDevices);
+    status.phase = phase(outcome.status(), ready, report, status.excludedDevices.isEmpty());
     return status;
   }
 
   private static String phase(
       PoolEngine.Status outcome, boolean ready, PoolReport report, boolean allDevices) {
     return switch (outcome) {
-      case REFUSED -> "Refused";
-      case FAILED -> "Failed";
-      case INCOMPLETE -> "Degraded";
+      case REFUSED -> ThinPoolPhases.REFUSED;
+      case FAILED -> ThinPoolPhases.FAILED;
+      case INCOMPLETE -> ThinPoolPhases.DEGRADED;
       case CONVERGED ->
-          !ready ? "Pending" : report.autoextendPossible() && allDevices ? "Ready" : "Degraded";
+          !ready
+              ? ThinPoolPhases.PENDING
+              : report.autoextendPossible() && allDevices
+                  ? ThinPoolPhases.READY
+                  : ThinPoolPhases.DEGRADED;
     };
   }
 
@@ -153,7 +163,10 @@ public final class ThinPoolStatuses {
 
   /** The policy and whether it can fire, with the extensions counted since the pool was made. */
   private static ThinPoolStatus.AutoextendStatus autoextend(
-      PoolEngine.Outcome outcome, ThinPoolStatus previous, Instant now) {
+      PoolEngine.Outcome outcome,
+      ThinPoolStatus.AutoextendStatus before,
+      Long poolSizeBefore,
+      Instant now) {
     PoolReport report = outcome.report();
     ThinPoolStatus.AutoextendStatus autoextend = new ThinPoolStatus.AutoextendStatus();
     autoextend.state = camel(report.autoextend().name());
@@ -165,12 +178,10 @@ public final class ThinPoolStatuses {
     autoextend.extensionStepBytes = report.extensionStepBytes();
     autoextend.possible = report.autoextendPossible();
     autoextend.reason = report.autoextendReason();
-    ThinPoolStatus.AutoextendStatus before = previous.autoextend;
     long count =
         before == null || before.extensionsObserved == null ? 0 : before.extensionsObserved;
     autoextend.lastExtensionTime = before == null ? null : before.lastExtensionTime;
-    Long sizeBefore = previous.pool == null ? null : previous.pool.sizeBytes;
-    if (sizeBefore != null && outcome.extendedSince(sizeBefore)) {
+    if (poolSizeBefore != null && outcome.extendedSince(poolSizeBefore)) {
       count++;
       autoextend.lastExtensionTime = now.toString();
     }

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The CRDs' schema and CEL rules, enforced at admission by a real kube-apiserver. */
+/**
+ * The CRDs as a real kube-apiserver serves them: defaults, required specs, immutable fields, the
+ * columns and the documentation users see. Every value rule is RulesParityIT's table.
+ */
 @ExtendWith(LocalKubeBinaries.class)
 @EnableKubeAPIServer(updateKubeConfigFile = false)
 class ApiValidationIT {
@@ -102,39 +105,6 @@ class ApiValidationIT {
   }
 
   @Test
-  void badDevicePathsAndShellMetacharactersAreRejectedWithAReadableMessage() {
-    assertThat(rejection(config("relative", s -> s.devices = List.of("sdb"))))
-        .contains("each device must be a block device path under /dev");
-    assertThat(rejection(config("shell", s -> s.devices = List.of("/dev/sdb; rm -rf /"))))
-        .contains("each device must be a block device path under /dev");
-    assertThat(rejection(config("dotdot", s -> s.devices = List.of("/dev/disk/by-id/../../sda"))))
-        .contains("each device must be a block device path under /dev");
-    assertThat(rejection(config("twice", s -> s.devices = List.of("/dev/sdb", "/dev/sdb"))))
-        .contains("a device is listed twice");
-    assertThat(rejection(config("none", s -> s.devices = List.of()))).contains("devices");
-  }
-
-  @Test
-  void sizesThatDoNotFitAndOddChunkSizesAreRejected() {
-    assertThat(rejection(config("toobig", s -> s.dataPercentOfVg = 96)))
-        .contains("dataPercentOfVg + metadataPercentOfVg must not exceed 100");
-    assertThat(rejection(config("odd-chunk", s -> s.chunkSize = "96Ki")))
-        .contains("chunkSize must be a multiple of 64Ki between 64Ki and 1Gi");
-    assertThat(rejection(config("tiny-chunk", s -> s.chunkSize = "32Ki")))
-        .contains("chunkSize must be a multiple of 64Ki");
-    assertThat(rejection(config("not-a-size", s -> s.chunkSize = "big")))
-        .contains("chunkSize must be a multiple of 64Ki");
-    assertThat(client.resource(config("gib-chunk", s -> s.chunkSize = "1Gi")).create()).isNotNull();
-  }
-
-  @Test
-  void namesLvmWouldRejectOrReservesAreRejected() {
-    assertThat(rejection(config("dash", s -> s.volumeGroup = "-docker"))).contains("volumeGroup");
-    assertThat(rejection(config("reserved", s -> s.poolName = "pool_tdata")))
-        .contains("this name is reserved by LVM");
-  }
-
-  @Test
   void theVolumeGroupPoolAndChunkSizeCannotChangeOnceSet() {
     ThinPoolConfig created = client.resource(config("immutable", s -> {})).create();
 
@@ -148,6 +118,22 @@ class ApiValidationIT {
     created.getSpec().chunkSize = "512Ki";
     created.getSpec().dataPercentOfVg = 60;
     assertThat(client.resource(created).update().getSpec().dataPercentOfVg).isEqualTo(60);
+  }
+
+  @Test
+  void kubectlExplainDocumentsTheStatusAndItsPhases() {
+    assertThat(explain("thinpools.status.autoextend.extensionsObserved"))
+        .contains("the agent's own growth to the spec is not counted");
+    assertThat(explain("thinpools.status.phase"))
+        .contains(ThinPoolPhases.CONFLICT + " (an older ThinPool")
+        .doesNotContain("Deleting");
+    assertThat(explain("thinpoolconfigs.status.conditions.reason"))
+        .contains("Why the condition last changed");
+  }
+
+  /** What kubectl explain prints for a field, its lines joined. */
+  private static String explain(String field) {
+    return KubeApi.kubectl(client, "explain", field).replaceAll("\\s+", " ");
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.fabric8.crdv2.generator.CRDPostProcessor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,12 +16,17 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The API classes are the single source of the CRDs: this runs fabric8's CRD generator on them.
  * GeneratedFiles writes them to crds/ and into the chart (scripts/update-generated.sh), and the
  * build fails while the committed copies differ. Printer columns keep the order in which they are
- * declared on the class (the generator alone sorts them by JSON path, which puts AGE first).
+ * declared on the class (the generator alone sorts them by JSON path, which puts AGE first), and
+ * carry no {@code priority: 0}: the API server drops that default, so the stored CRD would differ
+ * from the file and every server-side apply of crds/ would conflict with the install's manager.
+ * fabric8's Condition carries no descriptions: its fields get Kubernetes' own (metav1.Condition's),
+ * so that {@code kubectl explain} documents every status field.
  */
 public final class CrdGeneration {
 
@@ -42,7 +48,8 @@ public final class CrdGeneration {
               new CRDPostProcessor() {
                 @Override
                 public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
-                  return declaredColumnOrder(crd);
+                  return withConditionDescriptions(
+                      withoutDefaultPriority(declaredColumnOrder(crd)));
                 }
               })
           .inOutputDir(scratch.toFile())
@@ -58,6 +65,46 @@ public final class CrdGeneration {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** metav1.Condition's field descriptions, shortened. */
+  private static final Map<String, String> CONDITION_FIELDS =
+      Map.of(
+          "type", "The condition's type, in CamelCase.",
+          "status", "True, False or Unknown.",
+          "reason", "Why the condition last changed, in one CamelCase word.",
+          "message", "Why the condition last changed, in words a user can act on.",
+          "lastTransitionTime", "When the status last changed (RFC 3339).",
+          "observedGeneration", "The spec generation the condition was set for.");
+
+  private static HasMetadata withConditionDescriptions(HasMetadata resource) {
+    ((CustomResourceDefinition) resource)
+        .getSpec()
+        .getVersions()
+        .forEach(
+            v -> {
+              JSONSchemaProps status =
+                  v.getSchema().getOpenAPIV3Schema().getProperties().get("status");
+              JSONSchemaProps conditions = status.getProperties().get("conditions");
+              conditions
+                  .getItems()
+                  .getSchema()
+                  .getProperties()
+                  .forEach((name, field) -> field.setDescription(CONDITION_FIELDS.get(name)));
+            });
+    return resource;
+  }
+
+  private static HasMetadata withoutDefaultPriority(HasMetadata resource) {
+    ((CustomResourceDefinition) resource)
+        .getSpec()
+        .getVersions()
+        .forEach(
+            v ->
+                v.getAdditionalPrinterColumns().stream()
+                    .filter(c -> Integer.valueOf(0).equals(c.getPriority()))
+                    .forEach(c -> c.setPriority(null)));
+    return resource;
   }
 
   private static HasMetadata declaredColumnOrder(HasMetadata resource) {

@@ -2,7 +2,6 @@ package io.thinpool.operator.bench;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -12,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.thinpool.operator.Operators;
+import io.thinpool.operator.api.NodeSelector;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.api.ThinPoolConfigSpec;
 import io.thinpool.operator.api.ThinPoolConfigStatus;
@@ -266,7 +266,8 @@ public final class ScaleBenchmark {
     config.setMetadata(new ObjectMetaBuilder().withName(CONFIG).build());
     ThinPoolConfigSpec spec = new ThinPoolConfigSpec();
     spec.devices = List.of("/dev/sdb");
-    spec.nodeSelector = new LabelSelectorBuilder().addToMatchLabels(STORAGE_LABEL, "true").build();
+    spec.nodeSelector = new NodeSelector();
+    spec.nodeSelector.matchLabels.put(STORAGE_LABEL, "true");
     spec.dataPercentOfVg = 70; // room for exactly one autoextend step: see the class comment
     config.setSpec(spec);
 

@@ -2,9 +2,7 @@ package io.thinpool.operator.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.thinpool.operator.api.NodeSelector;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,19 +15,13 @@ class LabelSelectorsTest {
   @Test
   void anAbsentOrEmptySelectorSelectsEveryNode() {
     assertThat(LabelSelectors.matches(null, STORAGE)).isTrue();
-    assertThat(LabelSelectors.matches(new LabelSelector(), Map.of())).isTrue();
+    assertThat(LabelSelectors.matches(new NodeSelector(), Map.of())).isTrue();
   }
 
   @Test
   void matchLabelsAndEachOperatorBehaveAsKubernetesDefinesThem() {
-    assertThat(
-            LabelSelectors.matches(
-                new LabelSelectorBuilder().addToMatchLabels("zone", "a").build(), STORAGE))
-        .isTrue();
-    assertThat(
-            LabelSelectors.matches(
-                new LabelSelectorBuilder().addToMatchLabels("zone", "b").build(), STORAGE))
-        .isFalse();
+    assertThat(LabelSelectors.matches(labels("zone", "a"), STORAGE)).isTrue();
+    assertThat(LabelSelectors.matches(labels("zone", "b"), STORAGE)).isFalse();
     assertThat(matches("In", "zone", "a", "c")).isTrue();
     assertThat(matches("NotIn", "zone", "a")).isFalse();
     assertThat(matches("NotIn", "rack", "r1")).isTrue();
@@ -38,15 +30,33 @@ class LabelSelectorsTest {
   }
 
   @Test
-  void anExpressionWithoutAKnownOperatorSelectsNothingInsteadOfFailing() {
-    assertThat(matches(null, "zone", "a")).isFalse();
-    assertThat(matches("in", "zone", "a")).isFalse();
+  void whenAnOperatorIsUnknownThenTheSelectorIsInvalidRatherThanSelectingNothingQuietly() {
+    assertThat(LabelSelectors.errors(expression("in", "zone", "a")))
+        .containsExactly(
+            "nodeSelector.matchExpressions[0].operator: 'in' is not an operator: use In, NotIn,"
+                + " Exists or DoesNotExist");
+    assertThat(LabelSelectors.errors(expression("In", "zone"))).hasSize(1);
+    assertThat(LabelSelectors.errors(labels("thinpool.io/storage", "true"))).isEmpty();
+    assertThat(LabelSelectors.errors(null)).isEmpty();
+  }
+
+  private static NodeSelector labels(String key, String value) {
+    NodeSelector selector = new NodeSelector();
+    selector.matchLabels.put(key, value);
+    return selector;
+  }
+
+  private static NodeSelector expression(String operator, String key, String... values) {
+    NodeSelector.Requirement requirement = new NodeSelector.Requirement();
+    requirement.key = key;
+    requirement.operator = operator;
+    requirement.values = List.of(values);
+    NodeSelector selector = new NodeSelector();
+    selector.matchExpressions.add(requirement);
+    return selector;
   }
 
   private static boolean matches(String operator, String key, String... values) {
-    LabelSelector selector =
-        new LabelSelector(
-            List.of(new LabelSelectorRequirement(key, operator, List.of(values))), null);
-    return LabelSelectors.matches(selector, STORAGE);
+    return LabelSelectors.matches(expression(operator, key, values), STORAGE);
   }
 }

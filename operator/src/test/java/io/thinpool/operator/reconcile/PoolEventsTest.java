@@ -30,7 +30,8 @@ class PoolEventsTest {
     pool.setMetadata(new ObjectMetaBuilder().withName("runbook.node-a").withGeneration(1L).build());
     pool.setStatus(before);
     PoolEngine.Outcome outcome = new PoolEngine(node).reconcile(spec);
-    ThinPoolStatus after = ThinPoolStatuses.from(pool, outcome, NOW);
+    ThinPoolStatus after =
+        ThinPoolStatuses.from(pool, outcome, before == null ? null : before.pool.sizeBytes, NOW);
     last = after;
     return PoolEvents.between(before, after, outcome.executed()).stream()
         .map(PoolEvent::reason)

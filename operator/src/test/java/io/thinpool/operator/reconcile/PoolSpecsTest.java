@@ -23,12 +23,17 @@ class PoolSpecsTest {
   }
 
   @Test
-  void whenTheChunkSizeIsAQuantityThenItIsInBytesAndWhenNotTheEngineRefusesIt() {
+  void whenTheChunkSizeIsWrittenAsTheRulesAllowThenItIsInBytesAndWhenNotTheEngineRefusesIt() {
     PoolParameters parameters = new ThinPoolSpec();
     parameters.devices.add("/dev/sdb");
     parameters.chunkSize = "64Ki";
     assertThat(PoolSpecs.of(parameters).chunkSizeBytes()).isEqualTo(64 * 1024);
 
+    parameters.chunkSize = "1Mi";
+    assertThat(PoolSpecs.of(parameters).chunkSizeBytes()).isEqualTo(1024 * 1024);
+
+    parameters.chunkSize = "0.5Mi";
+    assertThat(PoolSpecs.of(parameters).chunkSizeBytes()).isEqualTo(-1);
     parameters.chunkSize = "lots";
     assertThat(PoolSpecs.of(parameters).chunkSizeBytes()).isEqualTo(-1);
     assertThat(PoolSpecs.of(parameters).validationErrors())

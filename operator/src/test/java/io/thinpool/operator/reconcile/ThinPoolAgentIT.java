@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.thinpool.operator.Operators;
+import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolSpec;
@@ -158,7 +159,7 @@ class ThinPoolAgentIT {
             () -> {
               ThinPool second = get("second.node-a");
               return second.getStatus() != null
-                  && Conditions.isTrue(second.getStatus().conditions, ThinPoolReconciler.CONFLICT);
+                  && Conditions.isTrue(second.getStatus().conditions, ConditionTypes.CONFLICT);
             });
     assertThat(
             get("second.node-a").getStatus().conditions.stream()

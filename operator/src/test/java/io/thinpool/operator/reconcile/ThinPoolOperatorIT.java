@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,12 +12,16 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.thinpool.operator.Operators;
+import io.thinpool.operator.api.ConditionTypes;
+import io.thinpool.operator.api.NodeSelector;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.api.ThinPoolConfigSpec;
+import io.thinpool.operator.api.ThinPoolPhases;
 import io.thinpool.operator.api.ThinPoolSpec;
 import io.thinpool.operator.lvm.FakeLvmNode;
 import io.thinpool.operator.metrics.OperatorHttpServer;
+import io.thinpool.operator.status.Conditions;
 import io.thinpool.operator.testk8s.KubeApi;
 import io.thinpool.operator.testk8s.LocalKubeBinaries;
 import java.time.Duration;
@@ -101,8 +104,8 @@ class ThinPoolOperatorIT {
     config.setMetadata(new ObjectMetaBuilder().withName("runbook").build());
     ThinPoolConfigSpec spec = new ThinPoolConfigSpec();
     spec.devices = List.of("/dev/sdb");
-    spec.nodeSelector =
-        new LabelSelectorBuilder().addToMatchLabels("thinpool.io/storage", "true").build();
+    spec.nodeSelector = new NodeSelector();
+    spec.nodeSelector.matchLabels.put("thinpool.io/storage", "true");
     config.setSpec(spec);
     return config;
   }
@@ -156,6 +159,47 @@ class ThinPoolOperatorIT {
   }
 
   @Test
+  void theShippedSamplesAppliedTogetherEachGiveTheirOwnNodesAPoolWithoutConflict() {
+    label("node-a", "runbook");
+    label("node-b", "with-autoextend-room");
+
+    KubeApi.kubectl(client, "apply", "-f", "../deploy/samples/");
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                client.resources(ThinPoolConfig.class).list().getItems().stream()
+                        .filter(c -> c.getStatus() != null && "1/1".equals(c.getStatus().ready))
+                        .count()
+                    == 2);
+    assertThat(pools())
+        .extracting(
+            p ->
+                p.getSpec().nodeName + " " + p.getMetadata().getLabels().get(ThinPool.CONFIG_LABEL))
+        .containsExactlyInAnyOrder("node-a docker-runbook", "node-b docker-autoextend");
+    assertThat(pools())
+        .allSatisfy(
+            p -> {
+              assertThat(p.getStatus().phase).isNotEqualTo(ThinPoolPhases.CONFLICT);
+              assertThat(Conditions.isTrue(p.getStatus().conditions, ConditionTypes.CONFLICT))
+                  .isFalse();
+            });
+    assertThat(hosts.get("node-c").commands()).noneMatch(c -> c.startsWith("pvcreate"));
+  }
+
+  private static void label(String node, String storage) {
+    client
+        .nodes()
+        .withName(node)
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().put("thinpool.io/storage", storage);
+              return n;
+            });
+  }
+
+  @Test
   void whenANodeLeavesTheSelectionItsThinPoolGoesAndLvmIsRetainedThenItComesBack() {
     client.resource(runbook()).create();
     awaitReady("3/3");
@@ -174,14 +218,7 @@ class ThinPoolOperatorIT {
         .until(() -> pools().size() == 2 && "2/2".equals(config().getStatus().ready));
     assertThat(hosts.get("node-c").commands()).noneMatch(c -> c.startsWith("vgremove"));
 
-    client
-        .nodes()
-        .withName("node-c")
-        .edit(
-            n -> {
-              n.getMetadata().getLabels().put("thinpool.io/storage", "true");
-              return n;
-            });
+    label("node-c", "true");
     await().atMost(Duration.ofSeconds(30)).until(() -> "3/3".equals(config().getStatus().ready));
   }
 

@@ -2,18 +2,27 @@ package io.thinpool.operator.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.CommandResult;
 import io.thinpool.operator.lvm.FakeLvmNode;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.PoolSpec;
+import io.thinpool.operator.metrics.PoolMetrics;
+import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** When the agent looks at a pool again without an API event. */
+/** When the agent looks at a pool again without an API event, and what it counts as growth. */
 class ThinPoolReconcilerTest {
 
   private static final Duration REFRESH = Duration.ofSeconds(30);
+  private static final long DISK = 2L * 1024 * 1024 * 1024;
   private static final PoolSpec RUNBOOK = PoolSpec.runbook("/dev/sdb");
+  private static final PoolSpec HALF = RUNBOOK.toBuilder().sizes(50, 2).build();
+  private static final PoolSpec LARGER = HALF.toBuilder().sizes(70, 2).build();
 
   /** An engine outcome on a node where every command fails with this stderr. */
   private static PoolEngine.Outcome failingWith(String stderr) {
@@ -46,5 +55,53 @@ class ThinPoolReconcilerTest {
     assertThat(ThinPoolReconciler.nextAttempt(converged, REFRESH)).isEqualTo(REFRESH);
     assertThat(ThinPoolReconciler.nextAttempt(failingWith("  Can't get lock for docker"), quick))
         .isEqualTo(quick);
+  }
+
+  @Test
+  void whenTheStatusWriteAfterTheAgentsOwnGrowthFailed_thenTheRetryCountsNoExtension() {
+    FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
+    ThinPoolReconciler agent = agentOn(node);
+    ThinPool pool = pool(null);
+    ThinPoolStatus built = agent.statusAfter(pool, new PoolEngine(node).reconcile(HALF));
+    pool.setStatus(built);
+
+    // The spec grows: the agent runs lvextend, then its status write conflicts and is lost.
+    ThinPoolStatus grown = agent.statusAfter(pool, new PoolEngine(node).reconcile(LARGER));
+    assertThat(grown.pool.sizeBytes).isGreaterThan(built.pool.sizeBytes);
+    // The retry starts from the status as it was: the pool is larger, and no step of this
+    // reconcile made it so.
+    PoolEngine.Outcome retry = new PoolEngine(node).reconcile(LARGER);
+    assertThat(retry.executed()).isEmpty();
+    assertThat(retry.extendedSince(built.pool.sizeBytes)).isTrue();
+
+    ThinPoolStatus retried = agent.statusAfter(pool, retry);
+
+    assertThat(retried.autoextend.extensionsObserved).isZero();
+    assertThat(PoolEvents.between(built, retried, retry.executed()))
+        .extracting(PoolEvents.PoolEvent::reason)
+        .doesNotContain("Extended");
+
+    // Once the status shows the agent's size, dmeventd's extensions count again.
+    pool.setStatus(retried);
+    node.fill("docker", "thinpool", 85);
+    node.autoextend("docker", "thinpool", 20);
+    ThinPoolStatus extended = agent.statusAfter(pool, new PoolEngine(node).reconcile(LARGER));
+    assertThat(extended.autoextend.extensionsObserved).isEqualTo(1);
+  }
+
+  private static ThinPoolReconciler agentOn(FakeLvmNode node) {
+    return new ThinPoolReconciler(
+        "node-a",
+        node,
+        REFRESH,
+        Clock.systemUTC(),
+        new PoolMetrics(new SimpleMeterRegistry(), "node-a"));
+  }
+
+  private static ThinPool pool(ThinPoolStatus status) {
+    ThinPool pool = new ThinPool();
+    pool.setMetadata(new ObjectMetaBuilder().withName("runbook.node-a").withGeneration(1L).build());
+    pool.setStatus(status);
+    return pool;
   }
 }

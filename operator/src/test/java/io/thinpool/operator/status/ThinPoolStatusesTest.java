@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolPhases;
 import io.thinpool.operator.api.ThinPoolStatus;
+import io.thinpool.operator.lvm.CommandResult;
 import io.thinpool.operator.lvm.FakeLvmNode;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.PoolSpec;
@@ -41,7 +44,7 @@ class ThinPoolStatusesTest {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
     PoolEngine.Outcome outcome = new PoolEngine(node).reconcile(PoolSpec.runbook("/dev/sdb"));
 
-    ThinPoolStatus status = ThinPoolStatuses.from(resource(null), outcome, T0);
+    ThinPoolStatus status = ThinPoolStatuses.from(resource(null), outcome, null, T0);
 
     assertThat(status.observedGeneration).isEqualTo(3L);
     assertThat(status.phase).isEqualTo("Degraded");
@@ -60,13 +63,14 @@ class ThinPoolStatusesTest {
   void transitionTimesAreKeptUntilAConditionFlipsAndExtensionsAreCounted() {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
     ThinPoolStatus first =
-        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), T0);
+        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), null, T0);
     assertThat(first.phase).isEqualTo("Ready");
 
     node.fill("docker", "thinpool", 85);
     node.autoextend("docker", "thinpool", 20);
     ThinPoolStatus second =
-        ThinPoolStatuses.from(resource(first), new PoolEngine(node).reconcile(HALF), T1);
+        ThinPoolStatuses.from(
+            resource(first), new PoolEngine(node).reconcile(HALF), first.pool.sizeBytes, T1);
 
     assertThat(condition(second, "Ready").getLastTransitionTime()).isEqualTo(T0.toString());
     assertThat(second.autoextend.extensionsObserved).isEqualTo(1);
@@ -78,11 +82,12 @@ class ThinPoolStatusesTest {
   void whenTheAgentGrowsThePoolToALargerShareThenNoExtensionIsCounted() {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
     ThinPoolStatus first =
-        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), T0);
+        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), null, T0);
 
     PoolSpec larger = HALF.toBuilder().sizes(70, 2).build();
     ThinPoolStatus grown =
-        ThinPoolStatuses.from(resource(first), new PoolEngine(node).reconcile(larger), T1);
+        ThinPoolStatuses.from(
+            resource(first), new PoolEngine(node).reconcile(larger), first.pool.sizeBytes, T1);
 
     assertThat(grown.pool.sizeBytes).isGreaterThan(first.pool.sizeBytes);
     assertThat(grown.autoextend.extensionsObserved).isZero();
@@ -95,7 +100,7 @@ class ThinPoolStatusesTest {
 
     ThinPoolStatus status =
         ThinPoolStatuses.from(
-            resource(null), new PoolEngine(node).reconcile(PoolSpec.runbook("/dev/sdb")), T0);
+            resource(null), new PoolEngine(node).reconcile(PoolSpec.runbook("/dev/sdb")), null, T0);
 
     assertThat(status.phase).isEqualTo("Refused");
     assertThat(condition(status, "Ready").getReason()).isEqualTo("RefusedNoUsableDevice");
@@ -110,19 +115,32 @@ class ThinPoolStatusesTest {
   void whenObservingFailsTheLastKnownPoolAndExtensionCountAreKept() {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
     ThinPoolStatus first =
-        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), T0);
+        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), null, T0);
     first.autoextend.extensionsObserved = 2L;
     PoolEngine broken =
-        new PoolEngine(
-            command ->
-                new io.thinpool.operator.lvm.CommandResult(
-                    5, "", "  Can't get lock for docker", false));
+        new PoolEngine(command -> new CommandResult(5, "", "  Can't get lock for docker", false));
 
-    ThinPoolStatus failed = ThinPoolStatuses.from(resource(first), broken.reconcile(HALF), T1);
+    ThinPoolStatus failed =
+        ThinPoolStatuses.from(resource(first), broken.reconcile(HALF), first.pool.sizeBytes, T1);
 
     assertThat(failed.phase).isEqualTo("Failed");
     assertThat(condition(failed, "Ready").getReason()).isEqualTo("HostCommandLockContention");
     assertThat(failed.pool.sizeBytes).isEqualTo(first.pool.sizeBytes);
     assertThat(failed.autoextend.extensionsObserved).isEqualTo(2L);
+  }
+
+  @Test
+  void whenTheFirstObservationFailsThenNothingIsClaimedAboutTheDevices() {
+    PoolEngine missingLvm =
+        new PoolEngine(command -> new CommandResult(127, "", "lvm: command not found", false));
+
+    ThinPoolStatus failed =
+        ThinPoolStatuses.from(resource(null), missingLvm.reconcile(HALF), null, T0);
+
+    assertThat(failed.phase).isEqualTo(ThinPoolPhases.FAILED);
+    assertThat(failed.conditions)
+        .extracting(Condition::getType)
+        .containsExactly(ConditionTypes.READY);
+    assertThat(failed.excludedDevices).isEmpty();
   }
 }

@@ -1,6 +1,7 @@
 package io.thinpool.operator.testk8s;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
 import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,6 +32,19 @@ public final class Chart {
   public static final String RELEASE = "thinpool-operator";
 
   private Chart() {}
+
+  /**
+   * {@code helm install} of the chart in {@code directory} as {@link #RELEASE}, with its defaults.
+   */
+  public static Release install(Path directory, String kubeConfigYaml) {
+    return new Helm(directory)
+        .install()
+        .withName(RELEASE)
+        .withNamespace(NAMESPACE)
+        .createNamespace()
+        .withKubeConfigContents(kubeConfigYaml)
+        .call();
+  }
 
   /** {@code helm template} into {@link #NAMESPACE} with the given values over the defaults. */
   public static String render(Map<String, Object> values) {

@@ -148,36 +148,47 @@ public final class KubeApi {
 
   /**
    * Runs the kubectl built beside the API server against it, as a user would, and returns what it
-   * prints. Credentials go to files in a temporary directory, never to ~/.kube.
+   * prints; a non-zero exit fails with that output. Credentials go to files in a temporary
+   * directory, never to ~/.kube.
    */
   public static String kubectl(KubernetesClient client, String... args) {
+    return kubectlIn(Path.of("."), client, List.of(args));
+  }
+
+  /** {@link #kubectl} run in {@code directory}, so relative paths read as a user's would. */
+  public static String kubectlIn(Path directory, KubernetesClient client, List<String> args) {
     try {
       Path dir = Files.createTempDirectory("kubectl");
       var config = client.getConfiguration();
       writeCredentials(config, dir);
-      Path binary =
-          Files.list(Path.of(System.getenv("KUBE_API_TEST_DIR"), "k8s"))
-              .findFirst()
-              .orElseThrow()
-              .resolve("kubectl");
       List<String> argv =
           new ArrayList<>(
               List.of(
-                  binary.toString(),
+                  kubectlBinary().toString(),
                   "--server=" + config.getMasterUrl(),
                   "--certificate-authority=" + dir.resolve("ca.crt"),
                   "--client-certificate=" + dir.resolve("client.crt"),
                   "--client-key=" + dir.resolve("client.key")));
-      argv.addAll(List.of(args));
-      Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+      argv.addAll(args);
+      Process process =
+          new ProcessBuilder(argv).directory(directory.toFile()).redirectErrorStream(true).start();
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      process.waitFor();
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException(
+            "kubectl " + String.join(" ", args) + " exited " + process.exitValue() + ":\n" + out);
+      }
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path kubectlBinary() throws IOException {
+    try (var versions = Files.list(Path.of(System.getenv("KUBE_API_TEST_DIR"), "k8s"))) {
+      return versions.findFirst().orElseThrow().resolve("kubectl");
     }
   }
 

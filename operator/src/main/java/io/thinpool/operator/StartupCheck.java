@@ -1,0 +1,130 @@
+package io.thinpool.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolConfig;
+import io.thinpool.operator.reconcile.ThinPoolReconciler;
+import java.util.function.Consumer;
+
+/**
+ * Reads once what a mode needs from the API server before anything starts, so that a wrong setup
+ * (credentials rejected, CRDs missing, RBAC missing) ends the process with one line that names the
+ * cause, rather than informers that retry forever behind 503 probes. The reads go over HTTP/1.1:
+ * the API server closes an unauthenticated HTTP/2 connection with GOAWAY as it answers 401 (its
+ * guard against HTTP/2 floods), and the JDK's client then reports "GOAWAY received", not the 401.
+ */
+final class StartupCheck {
+
+  private static final String INSTALL_CRDS =
+      "install the CRDs: kubectl apply --server-side --force-conflicts -f crds/";
+
+  private StartupCheck() {}
+
+  /** Why a mode cannot start, in one line. */
+  static final class Failure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Failure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The agent lists its node's ThinPools. */
+  static void agent(Config config, String nodeName) {
+    try (KubernetesClient client = overHttp1(config)) {
+      check(
+          client,
+          ThinPool.class,
+          c ->
+              c.resources(ThinPool.class)
+                  .withLabelSelector(ThinPoolReconciler.selectorFor(nodeName))
+                  .list(firstOnly()));
+    }
+  }
+
+  /** The controller lists ThinPoolConfigs, ThinPools and Nodes, and reads its lease. */
+  static void controller(Config config, String leaseNamespace) {
+    try (KubernetesClient client = overHttp1(config)) {
+      check(client, ThinPoolConfig.class, c -> c.resources(ThinPoolConfig.class).list(firstOnly()));
+      check(client, ThinPool.class, c -> c.resources(ThinPool.class).list(firstOnly()));
+      check(client, Node.class, c -> c.nodes().list(firstOnly()));
+      check(
+          client,
+          null,
+          c -> c.leases().inNamespace(leaseNamespace).withName(Settings.LEASE_NAME).get());
+    }
+  }
+
+  private static KubernetesClient overHttp1(Config config) {
+    return new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(config).withHttp2Disable(true).build())
+        .build();
+  }
+
+  private static void check(
+      KubernetesClient client, Class<? extends HasMetadata> type, Consumer<KubernetesClient> read) {
+    try {
+      read.accept(client);
+    } catch (KubernetesClientException e) {
+      throw new Failure(describe(e, client.getMasterUrl().toString(), type), e);
+    }
+  }
+
+  /**
+   * A failure of the operator's own start (an informer that cannot list or watch) as one line: the
+   * API server's refusal if there is one in the chain, else the innermost message.
+   */
+  static Failure failure(RuntimeException e, String server) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k && k.getCode() > 0) {
+        return new Failure(describe(k, server, null), e);
+      }
+    }
+    return new Failure(rootMessage(e), e);
+  }
+
+  /** One line: what went wrong and what to do about it. */
+  static String describe(KubernetesClientException e, String server, Class<?> type) {
+    String said =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : rootMessage(e);
+    return switch (e.getCode()) {
+      case 401 ->
+          "the API server at "
+              + server
+              + " rejected the credentials (401 Unauthorized): check the service account's token"
+              + " (the account or its token may be gone, expired, or from another cluster)";
+      case 403 ->
+          "forbidden by RBAC (403): "
+              + said
+              + ": install the chart's ClusterRoles and their bindings";
+      case 404 ->
+          "the API server does not serve "
+              + (type == null ? "this resource" : HasMetadata.getFullResourceName(type))
+              + " (404): "
+              + INSTALL_CRDS;
+      default -> "cannot reach the API server at " + server + ": " + said;
+    };
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  private static ListOptions firstOnly() {
+    return new ListOptionsBuilder().withLimit(1L).build();
+  }
+}

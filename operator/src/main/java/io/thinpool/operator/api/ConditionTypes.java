@@ -1,0 +1,38 @@
+package io.thinpool.operator.api;
+
+/** The condition types of ThinPool and ThinPoolConfig; the schema's descriptions use them. */
+public final class ConditionTypes {
+
+  /** Both kinds: a ThinPool's pool is built as specified; all of a config's nodes are. */
+  public static final String READY = "Ready";
+
+  public static final String MONITORED = "Monitored";
+  public static final String AUTOEXTEND_READY = "AutoextendReady";
+  public static final String DEVICES_ACCEPTED = "DevicesAccepted";
+  public static final String CONFLICT = "Conflict";
+
+  /** ThinPoolConfig: a node is degraded, refused, failed or in conflict. */
+  public static final String DEGRADED = "Degraded";
+
+  static final String THIN_POOL =
+      "Kubernetes-style conditions: "
+          + READY
+          + " (the pool is built and matches the spec), "
+          + MONITORED
+          + " (dmeventd monitors the pool), "
+          + AUTOEXTEND_READY
+          + " (dmeventd can extend the pool: the reason says why not, e.g. NoRoom), "
+          + DEVICES_ACCEPTED
+          + " (every device of the spec is in the volume group) and "
+          + CONFLICT
+          + " (an older ThinPool on the node claims the same volume group or a device).";
+
+  static final String THIN_POOL_CONFIG =
+      "Kubernetes-style conditions: "
+          + READY
+          + " (every selected node has a ready pool) and "
+          + DEGRADED
+          + " (some node is degraded, refused, failed or in conflict).";
+
+  private ConditionTypes() {}
+}

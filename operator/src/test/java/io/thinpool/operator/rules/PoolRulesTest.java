@@ -1,0 +1,34 @@
+package io.thinpool.operator.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/** The Java side of the rules; RulesParityIT holds them against the schema's CEL. */
+class PoolRulesTest {
+
+  @Test
+  void chunkSizesAreReadAsBytesOrWithABinarySuffixAndNothingElse() {
+    assertThat(PoolRules.chunkSizeBytes("512Ki")).hasValue(512 * 1024);
+    assertThat(PoolRules.chunkSizeBytes("1Gi")).hasValue(1024L * 1024 * 1024);
+    assertThat(PoolRules.chunkSizeBytes("65536")).hasValue(65536);
+    assertThat(PoolRules.chunkSizeBytes("0512Ki")).hasValue(512 * 1024);
+    for (String text : List.of("0.5Mi", "512k", "512KiB", " 512Ki", "-64Ki", "", "Ki")) {
+      assertThat(PoolRules.chunkSizeBytes(text)).as(text).isEqualTo(OptionalLong.empty());
+    }
+    assertThat(PoolRules.chunkSizeBytes("9999999999999Gi")).as("past a long").isEmpty();
+  }
+
+  @Test
+  void eachRefusalNamesTheFieldAndTheValueAndSaysWhatIsAllowed() {
+    assertThat(PoolRules.volumeNameErrors("poolName", ".."))
+        .containsExactly("poolName: '..' " + PoolRules.NOT_AN_LVM_NAME);
+    assertThat(PoolRules.deviceErrors(List.of("/dev/sdb", "/dev/sdb")))
+        .containsExactly("devices: '/dev/sdb' " + PoolRules.LISTED_TWICE);
+    assertThat(PoolRules.autoextendErrors(80, 0))
+        .containsExactly("autoextend.extendPercent: 0 is out of range: use 1 to 100");
+    assertThat(PoolRules.profileErrors("snapshots")).as("a profile is not an LV").isEmpty();
+  }
+}

@@ -47,9 +47,10 @@ metadata:
   labels: {thinpool.io/storage: "true"}
 NODE
 
+# start_controller [JVM options...]; its PID is left in $controller_pid.
 start_controller() {
   KUBECONFIG="$work/api/kubeconfig" POD_NAMESPACE=default THINPOOL_HTTP_PORT=0 \
-    java -jar "$jar" controller > "$work/controller.log" 2>&1 & pids+=($!)
+    java "$@" -jar "$jar" controller > "$work/controller.log" 2>&1 & controller_pid=$!; pids+=($controller_pid)
 }
 
 # start_agent REFRESH_SECONDS [JVM options...]; the agent's PID is left in $agent_pid.

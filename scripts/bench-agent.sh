@@ -3,13 +3,21 @@
 # one ready pool on the demo node, and of the controller JVM beside it, from one run; their startup
 # times (agent: to its first reconcile and to a ready pool; controller: to its first ThinPool).
 # JVM options: the image's (JDK_JAVA_OPTIONS, read from the Dockerfile), for both; overrides:
-# THINPOOL_AGENT_JVM, THINPOOL_CONTROLLER_JVM. BENCH_IDLE_SECONDS sets the idle window (120);
-# BENCH_NMT=1 adds native memory tracking and prints its summary for both (it costs some memory).
+# THINPOOL_AGENT_JVM, THINPOOL_CONTROLLER_JVM. Both use the image's class-data-sharing archive,
+# dumped here from the same class list (the image's is its JVM's default archive; the host's JVM
+# is given it by option). BENCH_IDLE_SECONDS sets the idle window (120); BENCH_NMT=1 adds native
+# memory tracking and prints its summary for both (it costs some memory). The two JVMs find the
+# API server as in a pod (lib/local-cluster.sh).
 source "$(dirname "$0")/lib/local-cluster.sh"
 image_jvm="$(sed -n 's/.*JDK_JAVA_OPTIONS="\([^"]*\)".*/\1/p' "$root/Dockerfile")"
 [ -n "$image_jvm" ] || { echo "no JDK_JAVA_OPTIONS in the Dockerfile"; exit 1; }
-agent_jvm=(${THINPOOL_AGENT_JVM:-$image_jvm})
-controller_jvm=(${THINPOOL_CONTROLLER_JVM:-$image_jvm})
+step "dumping the class-data-sharing archive from the class list, as the image build does"
+java -XX:+UseSerialGC -Xshare:dump -XX:SharedArchiveFile="$work/thinpool-operator.jsa" \
+  -XX:SharedClassListFile="$root/operator/src/main/cds/thinpool-operator.classlist" -cp "$jar" \
+  > "$work/cds-dump.log" 2>&1 || { tail -n 20 "$work/cds-dump.log"; exit 1; }
+cds=-XX:SharedArchiveFile="$work/thinpool-operator.jsa"
+agent_jvm=(${THINPOOL_AGENT_JVM:-$image_jvm} "$cds")
+controller_jvm=(${THINPOOL_CONTROLLER_JVM:-$image_jvm} "$cds")
 if [ "${BENCH_NMT:-0}" = 1 ]; then
   agent_jvm+=(-XX:NativeMemoryTracking=summary); controller_jvm+=(-XX:NativeMemoryTracking=summary)
 fi
@@ -18,7 +26,7 @@ ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 # Polls every 0.1 s (startup differences below a second matter here), up to $2 seconds.
 wait_for() { local what="$1" limit="$2"; shift 2
   for _ in $(seq 1 $(( limit * 10 ))); do "$@" && return 0; sleep 0.1; done
-  echo "gave up waiting for: $what"; return 1; }
+  echo "gave up waiting for: $what"; tail -n 30 "$work"/controller.log "$work"/agent.log 2>/dev/null; return 1; }
 # A watch writes the ThinPool's name when it appears: polling its output costs nothing, while a
 # kubectl every 0.1 s would take CPU from the JVM being timed.
 k get tp --watch -o name > "$work/tp-watch" 2>&1 & pids+=($!)

@@ -61,6 +61,10 @@ done
 agent_cpu=$(( $(cpu_ticks "$agent_pid") - agent_cpu0 ))
 controller_cpu=$(( $(cpu_ticks "$controller_pid") - controller_cpu0 ))
 agent_now=$(rss_kib "$agent_pid"); controller_now=$(rss_kib "$controller_pid")
+# The anonymous part of the RSS (heap, metaspace, stacks, malloc): the rest is clean file pages
+# (libjvm, the CDS archive, the JRE's modules), which the kernel can reclaim under a pod's limit.
+anon_kib() { awk '/RssAnon/ {print $2}' "/proc/$1/status"; }
+agent_anon=$(anon_kib "$agent_pid"); controller_anon=$(anon_kib "$controller_pid")
 
 # Read after the RSS samples: attaching starts a thread and loads a few classes in the target.
 # "N classes (M shared)": all classes loaded, M of them mapped from the CDS archive.
@@ -81,5 +85,6 @@ printf '%-34s %-28s %s\n' "start to first reconcile / TP:" "${agent_first_ms} ms
 printf '%-34s %-28s %s\n' "start to pool Ready (built):" "${agent_ready_ms} ms" "-"
 printf '%-34s %-28s %s\n' "idle RSS (max over ${idle_seconds}s):" \
   "$(( agent_max / 1024 )) MiB (now $(( agent_now / 1024 )))" "$(( controller_max / 1024 )) MiB (now $(( controller_now / 1024 )))"
+printf '%-34s %-28s %s\n' "of which anonymous (now):" "$(( agent_anon / 1024 )) MiB" "$(( controller_anon / 1024 )) MiB"
 printf '%-34s %-28s %s\n' "classes loaded:" "$agent_classes" "$controller_classes"
 printf '%-34s %-28s %s\n' "idle CPU (of one core):" "$(cpu_percent "$agent_cpu")" "$(cpu_percent "$controller_cpu")"

@@ -1,35 +1,90 @@
 #!/usr/bin/env bash
-# Benchmark (prints figures, asserts nothing): the agent JVM's footprint while it idle-polls one
-# ready pool on the demo node, and its startup time to the first reconcile and to a ready pool.
-# JVM options: the image's (JDK_JAVA_OPTIONS in the Dockerfile); THINPOOL_AGENT_JVM overrides.
+# Benchmark (prints figures, asserts nothing): the footprint of the agent JVM while it idle-polls
+# one ready pool on the demo node, and of the controller JVM beside it, from one run; their startup
+# times (agent: to its first reconcile and to a ready pool; controller: to its first ThinPool).
+# JVM options: the image's (JDK_JAVA_OPTIONS, read from the Dockerfile), for both; overrides:
+# THINPOOL_AGENT_JVM, THINPOOL_CONTROLLER_JVM. Both use the image's class-data-sharing archive,
+# dumped here from the same class list (the image's is its JVM's default archive; the host's JVM
+# is given it by option). BENCH_IDLE_SECONDS sets the idle window (120); BENCH_NMT=1 adds native
+# memory tracking and prints its summary for both (it costs some memory). The two JVMs find the
+# API server as in a pod (lib/local-cluster.sh).
 source "$(dirname "$0")/lib/local-cluster.sh"
-jvm=(${THINPOOL_AGENT_JVM:--XX:+UseSerialGC -XX:MaxRAMPercentage=25 -Xms8m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Xss512k -XX:MaxMetaspaceSize=64m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError})
+image_jvm="$(sed -n 's/.*JDK_JAVA_OPTIONS="\([^"]*\)".*/\1/p' "$root/Dockerfile")"
+[ -n "$image_jvm" ] || { echo "no JDK_JAVA_OPTIONS in the Dockerfile"; exit 1; }
+step "dumping the class-data-sharing archive from the class list, as the image build does"
+java -XX:+UseSerialGC -Xshare:dump -XX:SharedArchiveFile="$work/thinpool-operator.jsa" \
+  -XX:SharedClassListFile="$root/operator/src/main/cds/thinpool-operator.classlist" -cp "$jar" \
+  > "$work/cds-dump.log" 2>&1 || { tail -n 20 "$work/cds-dump.log"; exit 1; }
+cds=-XX:SharedArchiveFile="$work/thinpool-operator.jsa"
+agent_jvm=(${THINPOOL_AGENT_JVM:-$image_jvm} "$cds")
+controller_jvm=(${THINPOOL_CONTROLLER_JVM:-$image_jvm} "$cds")
+if [ "${BENCH_NMT:-0}" = 1 ]; then
+  agent_jvm+=(-XX:NativeMemoryTracking=summary); controller_jvm+=(-XX:NativeMemoryTracking=summary)
+fi
 idle_seconds="${BENCH_IDLE_SECONDS:-120}"
+ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+# Polls every 0.1 s (startup differences below a second matter here), up to $2 seconds.
+wait_for() { local what="$1" limit="$2"; shift 2
+  for _ in $(seq 1 $(( limit * 10 ))); do "$@" && return 0; sleep 0.1; done
+  echo "gave up waiting for: $what"; tail -n 30 "$work"/controller.log "$work"/agent.log 2>/dev/null; return 1; }
+# A watch writes the ThinPool's name when it appears: polling its output costs nothing, while a
+# kubectl every 0.1 s would take CPU from the JVM being timed.
+k get tp --watch -o name > "$work/tp-watch" 2>&1 & pids+=($!)
+pool_exists() { grep -qs demo.demo-node "$work/tp-watch"; }
 
-step "starting the controller, applying the config, then the agent with: ${jvm[*]}"
-start_controller
+step "starting the controller with: ${controller_jvm[*]}"
+t_controller=$(date +%s%N)
+start_controller "${controller_jvm[@]}"
 apply_config
-t0=$(date +%s%N)
-start_agent 30 "${jvm[@]}"
-until_true "the agent's first reconcile" 120 grep -qs "running \`" "$work/agent.log"
-t_first=$(date +%s%N)
-until_true "the pool to be ready" 180 pool_ready
-t_ready=$(date +%s%N)
+wait_for "the controller's first ThinPool" 120 pool_exists
+controller_first_ms=$(ms_since "$t_controller")
 
-step "idle-polling the ready pool for ${idle_seconds}s (refresh every 30 s)"
+step "starting the agent with: ${agent_jvm[*]}"
+t_agent=$(date +%s%N)
+start_agent 30 "${agent_jvm[@]}"
+wait_for "the agent's first reconcile" 120 grep -qs "running \`" "$work/agent.log"
+agent_first_ms=$(ms_since "$t_agent")
+wait_for "the pool to be ready" 180 pool_ready
+agent_ready_ms=$(ms_since "$t_agent")
+
+step "both idle for ${idle_seconds}s (the agent refreshes every 30 s, the controller renews its lease every 2 s)"
 ticks=$(getconf CLK_TCK)
-cpu() { awk '{print $14 + $15}' "/proc/$agent_pid/stat"; }
-rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$agent_pid/status"; }
-cpu0=$(cpu); max_rss=0
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+agent_cpu0=$(cpu_ticks "$agent_pid"); controller_cpu0=$(cpu_ticks "$controller_pid")
+agent_max=0; controller_max=0
 for _ in $(seq 1 $(( idle_seconds / 5 ))); do
   sleep 5
-  r=$(rss_kib); [ "$r" -gt "$max_rss" ] && max_rss=$r
+  r=$(rss_kib "$agent_pid"); [ "$r" -gt "$agent_max" ] && agent_max=$r
+  r=$(rss_kib "$controller_pid"); [ "$r" -gt "$controller_max" ] && controller_max=$r
 done
-cpu1=$(cpu)
-printf '\nagent JVM options:                 %s\n' "${jvm[*]}"
-printf 'start to first reconcile:          %d ms\n' $(( (t_first - t0) / 1000000 ))
-printf 'start to pool Ready (built):       %d ms\n' $(( (t_ready - t0) / 1000000 ))
-printf 'idle RSS (max over %ss):          %d MiB (now %d MiB)\n' "$idle_seconds" $(( max_rss / 1024 )) $(( $(rss_kib) / 1024 ))
-printf 'idle CPU:                          %.2f%% of one core (%s ticks in %ss)\n' \
-  "$(awk -v d=$(( cpu1 - cpu0 )) -v t="$ticks" -v s="$idle_seconds" 'BEGIN { print d * 100 / t / s }')" \
-  "$(( cpu1 - cpu0 ))" "$idle_seconds"
+agent_cpu=$(( $(cpu_ticks "$agent_pid") - agent_cpu0 ))
+controller_cpu=$(( $(cpu_ticks "$controller_pid") - controller_cpu0 ))
+agent_now=$(rss_kib "$agent_pid"); controller_now=$(rss_kib "$controller_pid")
+# The anonymous part of the RSS (heap, metaspace, stacks, malloc): the rest is clean file pages
+# (libjvm, the CDS archive, the JRE's modules), which the kernel can reclaim under a pod's limit.
+anon_kib() { awk '/RssAnon/ {print $2}' "/proc/$1/status"; }
+agent_anon=$(anon_kib "$agent_pid"); controller_anon=$(anon_kib "$controller_pid")
+
+# Read after the RSS samples: attaching starts a thread and loads a few classes in the target.
+# "N classes (M shared)": all classes loaded, M of them mapped from the CDS archive.
+classes() { jcmd "$1" VM.metaspace | sed -n 's/^Total Usage - .*loaders, \(.*\):$/\1/p'; }
+agent_classes=$(classes "$agent_pid"); controller_classes=$(classes "$controller_pid")
+if [ "${BENCH_NMT:-0}" = 1 ]; then
+  for who in agent controller; do pid_var="${who}_pid"
+    printf '\n%s native memory (committed):\n' "$who"
+    jcmd "${!pid_var}" VM.native_memory summary scale=KB | grep -E '^(Total|-)' | sed -E 's/\(reserved=[0-9]+KB, //; s/\)$//'
+  done
+fi
+
+cpu_percent() { awk -v d="$1" -v t="$ticks" -v s="$idle_seconds" 'BEGIN { printf "%.2f%%", d * 100 / t / s }'; }
+printf '\nagent JVM options:       %s\n' "${agent_jvm[*]}"
+printf 'controller JVM options:  %s\n' "${controller_jvm[*]}"
+printf '%-34s %-28s %s\n' "" agent controller
+printf '%-34s %-28s %s\n' "start to first reconcile / TP:" "${agent_first_ms} ms" "${controller_first_ms} ms"
+printf '%-34s %-28s %s\n' "start to pool Ready (built):" "${agent_ready_ms} ms" "-"
+printf '%-34s %-28s %s\n' "idle RSS (max over ${idle_seconds}s):" \
+  "$(( agent_max / 1024 )) MiB (now $(( agent_now / 1024 )))" "$(( controller_max / 1024 )) MiB (now $(( controller_now / 1024 )))"
+printf '%-34s %-28s %s\n' "of which anonymous (now):" "$(( agent_anon / 1024 )) MiB" "$(( controller_anon / 1024 )) MiB"
+printf '%-34s %-28s %s\n' "classes loaded:" "$agent_classes" "$controller_classes"
+printf '%-34s %-28s %s\n' "idle CPU (of one core):" "$(cpu_percent "$agent_cpu")" "$(cpu_percent "$controller_cpu")"

@@ -27,7 +27,17 @@ etcd=$!
   --service-account-signing-key-file "$dir/sa.key" --service-cluster-ip-range 10.96.0.0/24 \
   > "$dir/apiserver.log" 2>&1 &
 apiserver=$!
-trap 'kill $apiserver $etcd 2>/dev/null; wait' EXIT TERM INT
+# The API server first, then etcd: killed together, kube-apiserver's shutdown can wait on the
+# gone etcd for minutes (seen holding a bench's cleanup, and the machine's heavy lock, 4 min).
+# 10 s is what it gets before SIGKILL.
+stop() {
+  kill $apiserver 2>/dev/null
+  for _ in $(seq 1 50); do kill -0 $apiserver 2>/dev/null || break; sleep 0.2; done
+  kill -9 $apiserver 2>/dev/null
+  kill $etcd 2>/dev/null
+  wait
+}
+trap stop EXIT TERM INT
 
 cat > "$dir/kubeconfig.tmp" <<KC
 apiVersion: v1

@@ -47,15 +47,29 @@ metadata:
   labels: {thinpool.io/storage: "true"}
 NODE
 
+# The controller and the agent find the API server as they do in a pod: fabric8's in-cluster
+# configuration (the service host and port, a service-account token file, the cluster CA), not a
+# kubeconfig, so that what they load and keep is what a pod's JVM does.
+in_cluster_env() {
+  local url="$(sed -n 's/.*server: "\(.*\)".*/\1/p' "$work/api/kubeconfig")"
+  local host_port="${url#https://}"
+  # A service-account token file, as the kubelet writes it: the token alone, no newline.
+  [ -f "$work/api/token" ] || cut -d, -f1 "$work/api/tokens.csv" | tr -d "\n" > "$work/api/token"
+  echo KUBERNETES_SERVICE_HOST="${host_port%:*}" KUBERNETES_SERVICE_PORT="${host_port##*:}" \
+    KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN="$work/api/token" KUBERNETES_CERTS_CA_FILE="$work/api/certs/apiserver.crt" \
+    KUBERNETES_AUTH_TRYKUBECONFIG=false
+}
+
+# start_controller [JVM options...]; its PID is left in $controller_pid.
 start_controller() {
-  KUBECONFIG="$work/api/kubeconfig" POD_NAMESPACE=default THINPOOL_HTTP_PORT=0 \
-    java -jar "$jar" controller > "$work/controller.log" 2>&1 & pids+=($!)
+  env -u KUBECONFIG $(in_cluster_env) POD_NAMESPACE=default THINPOOL_HTTP_PORT=0 \
+    java "$@" -jar "$jar" controller > "$work/controller.log" 2>&1 & controller_pid=$!; pids+=($controller_pid)
 }
 
 # start_agent REFRESH_SECONDS [JVM options...]; the agent's PID is left in $agent_pid.
 start_agent() {
   local refresh="$1"; shift
-  KUBECONFIG="$work/api/kubeconfig" NODE_NAME=demo-node THINPOOL_NODE_SOCKET="$work/node/cmd.sock" \
+  env -u KUBECONFIG $(in_cluster_env) NODE_NAME=demo-node THINPOOL_NODE_SOCKET="$work/node/cmd.sock" \
     THINPOOL_REFRESH_SECONDS="$refresh" THINPOOL_HTTP_PORT=0 \
     java "$@" -jar "$jar" agent > "$work/agent.log" 2>&1 & agent_pid=$!; pids+=($agent_pid)
 }

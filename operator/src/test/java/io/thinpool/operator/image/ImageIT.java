@@ -86,6 +86,25 @@ class ImageIT {
   }
 
   @Test
+  void theJvmMapsTheApplicationsClassesFromTheImagesClassDataSharingArchive() {
+    // The entry point's command with class loading logged: the jar's classes, not only the JDK's,
+    // come from the archive the image build dumped (a jar or path mismatch would silently parse
+    // them again at every start).
+    Result help =
+        inImageWithEntrypoint(
+            "/opt/java/bin/java",
+            "-Xlog:class+load=info",
+            "-jar",
+            "/opt/thinpool/thinpool-operator.jar",
+            "--help");
+
+    assertThat(help.exitCode()).as(help.err()).isZero();
+    assertThat(help.out())
+        .contains("java.lang.Object source: shared objects file")
+        .contains("io.thinpool.operator.Main source: shared objects file");
+  }
+
+  @Test
   void theEngineModeRunsOnTheJlinkedRuntime() {
     Result help = inImage("engine", "--help");
 

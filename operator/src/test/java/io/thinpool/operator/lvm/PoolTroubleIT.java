@@ -116,9 +116,10 @@ class PoolTroubleIT {
       throws InterruptedException {
     PoolEngine engine = new PoolEngine(vm);
     long sizeBefore = engine.reconcile(SMALL).report().poolSizeBytes();
-    // dmeventd would extend at 80%: without it the pool runs full, as when it is not monitoring.
-    vm.must("lvchange", "--monitor", "n", "docker/thinpool");
     vm.must("lvcreate", "--yes", "-V", "1G", "-T", "docker/thinpool", "-n", "fill");
+    // dmeventd would extend at 80%: without it the pool runs full, as when it is not monitoring.
+    // After the lvcreate, which monitors the pool again.
+    vm.must("lvchange", "--monitor", "n", "docker/thinpool");
     long fillMiB = sizeBefore / (1 << 20) + 24;
     List<String> background =
         new ArrayList<>(
@@ -191,7 +192,11 @@ class PoolTroubleIT {
       Thread.sleep(200);
       report = engine.observe(SMALL);
     }
-    assertThat(report.health()).as("pool health within " + within).isEqualTo(wanted);
+    assertThat(report.health())
+        .as(
+            "pool health within %s (data %s%%, %d bytes, %s)",
+            within, report.dataPercent(), report.poolSizeBytes(), report.autoextendReason())
+        .isEqualTo(wanted);
     return report;
   }
 

@@ -92,11 +92,13 @@ final class PoolExtension {
    */
   private static Optional<Step> policyStep(PoolSpec spec, VolumeGroup group, LogicalVolume thin) {
     PoolSpec.AutoextendPolicy policy = spec.autoextend();
+    int threshold = policy.thresholdPercent();
+    boolean dataPast = atLeast(thin.dataPercent(), threshold);
+    boolean metadataPast = atLeast(thin.metadataPercent(), threshold);
     if (thin.monitored()
         || !policy.enabled()
         || !thin.profile().equals(policy.profile())
-        || thin.dataPercent() == null
-        || thin.dataPercent() < policy.thresholdPercent()
+        || !(dataPast || metadataPast)
         || group.freeExtents() == 0) {
       return Optional.empty();
     }
@@ -105,16 +107,22 @@ final class PoolExtension {
             Step.Intent.AUTOEXTEND_BY_AGENT,
             "dmeventd is not monitoring "
                 + poolPath(spec)
-                + " and it is "
-                + thin.dataPercent()
+                + " and its "
+                + (dataPast
+                    ? "data is " + thin.dataPercent()
+                    : "metadata is " + thin.metadataPercent())
                 + "% full (threshold "
-                + policy.thresholdPercent()
+                + threshold
                 + "%): apply profile "
                 + policy.profile()
-                + "'s policy as dmeventd would",
+                + "'s policy as dmeventd would (it grows data and metadata alike)",
             "lvextend",
             "--use-policies",
             poolPath(spec)));
+  }
+
+  private static boolean atLeast(Double percent, int threshold) {
+    return percent != null && percent >= threshold;
   }
 
   private static String poolPath(PoolSpec spec) {

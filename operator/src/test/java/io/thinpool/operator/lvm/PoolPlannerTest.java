@@ -453,6 +453,10 @@ class PoolPlannerTest {
     assertThat(plan.steps().get(0).intent()).isEqualTo(Intent.AUTOEXTEND_BY_AGENT);
     assertThat(lines(PoolPlanner.plan(spec, ourVg(250, unmonitored).runbookProfile().build())))
         .containsExactly("lvchange --monitor y docker/thinpool");
+    LogicalVolume metadataPast = States.withMetadataPercent(unmonitored, 85.0);
+    Plan metadata = PoolPlanner.plan(spec, ourVg(250, metadataPast).runbookProfile().build());
+    assertThat(lines(metadata)).first().isEqualTo("lvextend --use-policies docker/thinpool");
+    assertThat(metadata.steps().get(0).why()).contains("metadata is 85.0% full");
   }
 
   @Test

@@ -135,13 +135,26 @@ final class States {
 
   static LogicalVolume changed(
       LogicalVolume lv, String attr, Double dataPercent, long metadataSizeBytes) {
+    return changed(lv, attr, dataPercent, lv.metadataPercent(), metadataSizeBytes);
+  }
+
+  static LogicalVolume withMetadataPercent(LogicalVolume lv, Double metadataPercent) {
+    return changed(lv, lv.attr(), lv.dataPercent(), metadataPercent, lv.metadataSizeBytes());
+  }
+
+  private static LogicalVolume changed(
+      LogicalVolume lv,
+      String attr,
+      Double dataPercent,
+      Double metadataPercent,
+      long metadataSizeBytes) {
     return new LogicalVolume(
         lv.name(),
         attr,
         lv.sizeBytes(),
         lv.poolLv(),
         dataPercent,
-        lv.metadataPercent(),
+        metadataPercent,
         metadataSizeBytes,
         lv.profile(),
         lv.active(),

@@ -45,7 +45,7 @@ final class Cel {
       "self.dataPercentOfVg + self.metadataPercentOfVg <= " + PoolRules.PERCENT_OF_VG_TOTAL_MAX;
   static final String CHUNK_SIZE =
       "self.matches(r'"
-          + PoolRules.CHUNK_SIZE_PATTERN
+          + PoolRules.SIZE_PATTERN
           + "') && quantity(self).compareTo(quantity('"
           + PoolRules.CHUNK_SIZE_MIN
           + "')) >= 0 && quantity(self).compareTo(quantity('"
@@ -54,6 +54,16 @@ final class Cel {
           + PoolRules.CHUNK_SIZE_MIN_BYTES
           + " == 0";
   static final String NOT_A_CHUNK_SIZE = QUOTED_SELF + PoolRules.NOT_A_CHUNK_SIZE + "\"";
+
+  static final String METADATA_SIZE =
+      "self.matches(r'"
+          + PoolRules.SIZE_PATTERN
+          + "') && quantity(self).compareTo(quantity('"
+          + PoolRules.METADATA_SIZE_MIN
+          + "')) >= 0 && quantity(self).compareTo(quantity('"
+          + PoolRules.METADATA_SIZE_MAX
+          + "')) <= 0";
+  static final String NOT_A_METADATA_SIZE = QUOTED_SELF + PoolRules.NOT_A_METADATA_SIZE + "\"";
 
   static final String SELF_IS_LABEL_KEY =
       "self.matches(r'"

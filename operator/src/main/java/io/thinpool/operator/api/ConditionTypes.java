@@ -9,6 +9,17 @@ public final class ConditionTypes {
   public static final String MONITORED = "Monitored";
   public static final String AUTOEXTEND_READY = "AutoextendReady";
   public static final String DEVICES_ACCEPTED = "DevicesAccepted";
+
+  /** ThinPool: the kernel can write to the pool. Its reason is Healthy or one of the next three. */
+  public static final String HEALTHY = "Healthy";
+
+  public static final String OUT_OF_DATA_SPACE = "OutOfDataSpace";
+  public static final String METADATA_READ_ONLY = "MetadataReadOnly";
+  public static final String FAILED = "Failed";
+
+  /** AutoextendReady's reason when dmeventd does not monitor the pool and the agent extends it. */
+  public static final String AGENT_EXTENDS = "AgentExtends";
+
   public static final String CONFLICT = "Conflict";
 
   /** ThinPoolConfig: a node is degraded, refused, failed or in conflict. */
@@ -17,11 +28,21 @@ public final class ConditionTypes {
   static final String THIN_POOL =
       "Kubernetes-style conditions: "
           + READY
-          + " (the pool is built and matches the spec), "
+          + " (the pool is built, matches the spec and is healthy), "
           + MONITORED
           + " (dmeventd monitors the pool), "
           + AUTOEXTEND_READY
-          + " (dmeventd can extend the pool: the reason says why not, e.g. NoRoom), "
+          + " (dmeventd, or else the agent with reason "
+          + AGENT_EXTENDS
+          + ", can extend the pool: the reason says why not, e.g. NoRoom), "
+          + HEALTHY
+          + " (the kernel can write to the pool; otherwise the reason is "
+          + OUT_OF_DATA_SPACE
+          + ", "
+          + METADATA_READ_ONLY
+          + " or "
+          + FAILED
+          + "), "
           + DEVICES_ACCEPTED
           + " (every device of the spec is in the volume group) and "
           + CONFLICT

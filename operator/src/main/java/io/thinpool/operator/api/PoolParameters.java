@@ -116,8 +116,24 @@ public class PoolParameters {
           + " room for autoextend.")
   public Integer metadataPercentOfVg = Defaults.METADATA_PERCENT;
 
+  @Size(max = PoolRules.SIZE_MAX_LENGTH)
+  @ValidationRule(
+      value = Cel.METADATA_SIZE,
+      messageExpression = Cel.NOT_A_METADATA_SIZE,
+      message = Cel.A_VALUE + PoolRules.NOT_A_METADATA_SIZE)
+  @JsonPropertyDescription(
+      "Metadata LV size as an absolute quantity (e.g. 1Gi), used instead of metadataPercentOfVg"
+          + " when set; "
+          + PoolRules.METADATA_SIZE_MIN
+          + " to "
+          + PoolRules.METADATA_SIZE_MAX
+          + ". Whichever way it is sized, the metadata LV never exceeds LVM's maximum of "
+          + PoolRules.METADATA_SIZE_MAX
+          + " (15.81 GiB): a percentage that asks for more is clamped and the status notes it.")
+  public String metadataSize;
+
   @Default(Defaults.CHUNK_SIZE)
-  @Size(max = PoolRules.CHUNK_SIZE_MAX_LENGTH)
+  @Size(max = PoolRules.SIZE_MAX_LENGTH)
   @ValidationRule(
       value = Cel.CHUNK_SIZE,
       messageExpression = Cel.NOT_A_CHUNK_SIZE,

@@ -17,8 +17,8 @@ public final class ThinPoolPhases {
           + READY
           + " (built as specified, monitored, autoextend can fire, every device used), "
           + DEGRADED
-          + " (built, but autoextend cannot fire, a device was left out or a step is still"
-          + " pending), "
+          + " (built, but unhealthy (see the Healthy condition), autoextend cannot fire, a device"
+          + " was left out or a step is still pending), "
           + REFUSED
           + " (the agent will not act until the spec or the node changes: the Ready condition says"
           + " why), "

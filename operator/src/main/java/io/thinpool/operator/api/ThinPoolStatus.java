@@ -23,11 +23,17 @@ public class ThinPoolStatus {
   @JsonPropertyDescription("The thin pool as last observed; absent until it exists.")
   public PoolStatus pool;
 
-  @JsonPropertyDescription("The autoextend policy and whether dmeventd can apply it.")
+  @JsonPropertyDescription(
+      "The autoextend policy and whether dmeventd, or else the agent, can apply it.")
   public AutoextendStatus autoextend;
 
   @JsonPropertyDescription("Devices from the spec that are not used, each with the reason.")
   public List<ExcludedDevice> excludedDevices = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "What the agent noticed that needs no action but that the user should know, e.g. metadata"
+          + " clamped to LVM's maximum or a chunk size that differs from the spec.")
+  public List<String> notes = new ArrayList<>();
 
   @JsonPropertyDescription("The last failure of a host command, if the last reconcile failed.")
   public String lastError;
@@ -71,7 +77,10 @@ public class ThinPoolStatus {
 
   public static class AutoextendStatus {
     @JsonPropertyDescription(
-        "Ready when dmeventd can extend the pool, otherwise why not in one word (NotMonitored,"
+        "Ready when dmeventd can extend the pool, "
+            + ConditionTypes.AGENT_EXTENDS
+            + " when dmeventd does not monitor it and the agent applies the policy itself,"
+            + " otherwise why not in one word (NotMonitored,"
             + " NoRoom, Disabled, NotAttached, NoPool).")
     public String state;
 
@@ -84,7 +93,8 @@ public class ThinPoolStatus {
     @JsonPropertyDescription("What one extension adds, in % of the pool's size at the time.")
     public Integer extendPercent;
 
-    @JsonPropertyDescription("Whether dmeventd monitors the pool (nothing extends it otherwise).")
+    @JsonPropertyDescription(
+        "Whether dmeventd monitors the pool (otherwise only the agent extends it, at each refresh).")
     public Boolean monitored;
 
     @JsonPropertyDescription("Free space in the volume group in bytes: the room for extensions.")
@@ -93,7 +103,10 @@ public class ThinPoolStatus {
     @JsonPropertyDescription("What the next extension would add, in bytes (whole extents).")
     public Long extensionStepBytes;
 
-    @JsonPropertyDescription("Whether the next extension can happen (state is Ready).")
+    @JsonPropertyDescription(
+        "Whether the next extension can happen (state is Ready or "
+            + ConditionTypes.AGENT_EXTENDS
+            + ").")
     public Boolean possible;
 
     @JsonPropertyDescription("Why autoextend can or cannot fire, in words, with what to change.")
@@ -101,7 +114,8 @@ public class ThinPoolStatus {
 
     @JsonPropertyDescription(
         "Extensions by dmeventd (or a hand) seen since the pool was created; the agent's own"
-            + " growth to the spec is not counted.")
+            + " (growth to the spec, the rescue of a full pool, its autoextend without dmeventd)"
+            + " are not counted.")
     public Long extensionsObserved;
 
     @JsonPropertyDescription("When the last of those extensions was seen (RFC 3339).")

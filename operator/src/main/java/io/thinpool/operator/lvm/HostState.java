@@ -83,6 +83,11 @@ public record HostState(
     public boolean monitored() {
       return "monitored".equals(monitor);
     }
+
+    /** For a thin pool: whether the kernel can write to it. */
+    public PoolHealth health() {
+      return PoolHealth.of(this);
+    }
   }
 
   /** A physical volume; {@code volumeGroup} is empty for an orphan PV. */

@@ -3,8 +3,10 @@ package io.thinpool.operator.lvm;
 import io.thinpool.operator.lvm.DeviceSelection.Candidate;
 import io.thinpool.operator.lvm.HostState.DmDevice;
 import io.thinpool.operator.lvm.HostState.LogicalVolume;
+import io.thinpool.operator.lvm.HostState.PhysicalVolume;
 import io.thinpool.operator.lvm.HostState.VolumeGroup;
 import io.thinpool.operator.lvm.Plan.Reason;
+import io.thinpool.operator.rules.PoolRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -152,6 +154,7 @@ public final class PoolPlanner {
    * new devices). Its chunk size cannot change, so a difference is only noted.
    */
   private void keepPool(LogicalVolume thin) {
+    metadataNote(thin).ifPresent(notes::add);
     if (thin.chunkSizeBytes() != spec.chunkSizeBytes()) {
       notes.add(
           "pool "
@@ -183,50 +186,46 @@ public final class PoolPlanner {
               poolPath));
     }
     if (devices.joining().isEmpty()) {
-      growStep(vg.orElseThrow(), thin).ifPresent(steps::add);
+      PoolExtension.next(spec, vg.orElseThrow(), thin).ifPresent(steps::add);
     }
   }
 
-  /**
-   * lvextend to the spec's share of the VG when that is more than the pool has (a grown VG or a
-   * larger percentage).
-   */
-  private Optional<Step> growStep(VolumeGroup group, LogicalVolume thin) {
-    long targetExtents = group.extentCount() * spec.dataPercentOfVg() / 100;
-    long currentExtents = thin.sizeBytes() / group.extentSizeBytes();
-    if (targetExtents <= currentExtents) {
-      return Optional.empty();
+  /** A metadata LV larger than LVM can use wastes its excess (and the spare's): say so. */
+  private Optional<String> metadataNote(LogicalVolume thin) {
+    if (thin.metadataSizeBytes() > PoolRules.METADATA_SIZE_MAX_BYTES) {
+      return Optional.of(
+          "pool "
+              + poolPath
+              + " has a metadata LV of "
+              + (thin.metadataSizeBytes() >> 20)
+              + " MiB, but LVM uses at most "
+              + (PoolRules.METADATA_SIZE_MAX_BYTES >> 20)
+              + " MiB (15.81 GiB): the excess, and as much of its spare, is unused");
     }
-    if (targetExtents - currentExtents > group.freeExtents()) {
-      targetExtents = currentExtents + group.freeExtents();
-    }
-    if (targetExtents <= currentExtents) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        Step.of(
-            Step.Intent.GROW_POOL,
-            "the pool has "
-                + currentExtents
-                + " extents, "
-                + spec.dataPercentOfVg()
-                + "% of the VG is "
-                + targetExtents,
-            "lvextend",
-            "-l",
-            Long.toString(targetExtents),
-            poolPath));
+    return MetadataSizing.clampNote(spec, vg.map(VolumeGroup::sizeBytes).orElse(0L));
   }
 
   /** The runbook's two lvcreates (each only if missing) and the lvconvert into a thin pool. */
   private void createPool() {
     if (pool.isEmpty()) {
-      steps.add(createLv(Step.Intent.CREATE_DATA_VOLUME, spec.poolName(), spec.dataPercentOfVg()));
-    }
-    if (vg.flatMap(g -> g.logicalVolume(spec.metadataName())).isEmpty()) {
       steps.add(
           createLv(
-              Step.Intent.CREATE_METADATA_VOLUME, spec.metadataName(), spec.metadataPercentOfVg()));
+              Step.Intent.CREATE_DATA_VOLUME,
+              spec.poolName(),
+              "data",
+              spec.dataPercentOfVg() + "% of the VG",
+              List.of("-l", spec.dataPercentOfVg() + "%VG")));
+    }
+    if (vg.flatMap(g -> g.logicalVolume(spec.metadataName())).isEmpty()) {
+      MetadataSizing metadata = MetadataSizing.of(spec, volumeGroupBytesAfterJoining());
+      metadata.note().ifPresent(notes::add);
+      steps.add(
+          createLv(
+              Step.Intent.CREATE_METADATA_VOLUME,
+              spec.metadataName(),
+              "metadata",
+              metadata.description(),
+              metadata.sizeArguments()));
     }
     steps.add(
         Step.of(
@@ -244,21 +243,39 @@ public final class PoolPlanner {
             LvmNames.lvPath(spec.volumeGroup(), spec.metadataName())));
   }
 
-  /** One of the two plain LVs lvconvert turns into a pool, sized as a share of the VG. */
-  private Step createLv(Step.Intent intent, String name, int percentOfVg) {
-    String role = intent == Step.Intent.CREATE_DATA_VOLUME ? "data" : "metadata";
-    return Step.of(
-        intent,
-        "create the pool's " + role + " LV (" + percentOfVg + "% of the VG)",
-        "lvcreate",
-        "--wipesignatures",
-        yesNo(spec.wipeSignatures()),
-        "--yes",
-        "-n",
-        name,
-        spec.volumeGroup(),
-        "-l",
-        percentOfVg + "%VG");
+  /**
+   * The volume group's size once this plan's devices have joined it: what lvcreate's %VG will mean.
+   * A device's size stands in for its PV's, which is a few MiB less.
+   */
+  private long volumeGroupBytesAfterJoining() {
+    long joining =
+        devices.joining().stream()
+            .mapToLong(
+                path ->
+                    state
+                        .blockDevice(path)
+                        .map(HostState.BlockDevice::sizeBytes)
+                        .or(() -> state.physicalVolume(path).map(PhysicalVolume::sizeBytes))
+                        .orElse(0L))
+            .sum();
+    return vg.map(VolumeGroup::sizeBytes).orElse(0L) + joining;
+  }
+
+  /** One of the two plain LVs lvconvert turns into a pool. */
+  private Step createLv(
+      Step.Intent intent, String name, String role, String size, List<String> sizeArguments) {
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                "lvcreate",
+                "--wipesignatures",
+                yesNo(spec.wipeSignatures()),
+                "--yes",
+                "-n",
+                name,
+                spec.volumeGroup()));
+    argv.addAll(sizeArguments);
+    return new Step(intent, argv, "", "create the pool's " + role + " LV (" + size + ")");
   }
 
   /** Write the autoextend profile when its content differs, and attach it to the pool. */

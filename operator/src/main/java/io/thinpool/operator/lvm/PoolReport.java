@@ -14,6 +14,8 @@ import java.util.Optional;
  *     in whole extents
  * @param autoextend READY when monitored, attached, enabled, and the VG has room for one step
  * @param autoextendReason why autoextend can or cannot fire, in words a user can act on
+ * @param health whether the kernel can write to the pool (HEALTHY when there is no pool)
+ * @param healthReason what happened to the pool and what to do, in words a user can act on
  */
 public record PoolReport(
     String volumeGroup,
@@ -34,11 +36,15 @@ public record PoolReport(
     int extendPercent,
     long extensionStepBytes,
     AutoextendState autoextend,
-    String autoextendReason) {
+    String autoextendReason,
+    PoolHealth health,
+    String healthReason) {
 
   /** Whether dmeventd's autoextend can fire, or the first reason it cannot. */
   public enum AutoextendState {
     READY,
+    /** dmeventd does not monitor the pool; the agent applies the policy at each refresh. */
+    AGENT_EXTENDS,
     NO_POOL,
     NOT_MONITORED,
     NOT_ATTACHED,
@@ -47,7 +53,7 @@ public record PoolReport(
   }
 
   public boolean autoextendPossible() {
-    return autoextend == AutoextendState.READY;
+    return autoextend == AutoextendState.READY || autoextend == AutoextendState.AGENT_EXTENDS;
   }
 
   private static final long MIB = 1024 * 1024;
@@ -79,13 +85,23 @@ public record PoolReport(
     if (pool.isEmpty()) {
       verdict = AutoextendState.NO_POOL;
       reason = "pool " + poolPath + " does not exist yet";
+    } else if (!monitored && attached && policy.enabled() && vgFree >= step) {
+      verdict = AutoextendState.AGENT_EXTENDS;
+      reason =
+          "dmeventd is not monitoring "
+              + poolPath
+              + ": thinpool-operator applies profile "
+              + policy.profile()
+              + "'s policy itself (lvextend --use-policies) at each refresh, so extensions come"
+              + " later than dmeventd's; start dmeventd (dm-event.socket) for extensions within"
+              + " seconds";
     } else if (!monitored) {
       verdict = AutoextendState.NOT_MONITORED;
       reason = "dmeventd is not monitoring " + poolPath + ", so nothing watches its usage";
     } else if (!attached) {
       verdict = AutoextendState.NOT_ATTACHED;
       reason = "profile " + policy.profile() + " is not attached to " + poolPath;
-    } else if (policy.thresholdPercent() >= 100 || policy.extendPercent() == 0) {
+    } else if (!policy.enabled()) {
       verdict = AutoextendState.DISABLED;
       reason =
           "autoextend is disabled by the profile (threshold "
@@ -138,7 +154,51 @@ public record PoolReport(
         policy.extendPercent(),
         step,
         verdict,
-        reason);
+        reason,
+        pool.map(LogicalVolume::health).orElse(PoolHealth.HEALTHY),
+        pool.map(lv -> healthReason(lv.health(), poolPath, spec, vgFree)).orElse(""));
+  }
+
+  /** What happened, what it does to the thin volumes, and what the user can do. */
+  private static String healthReason(
+      PoolHealth health, String poolPath, PoolSpec spec, long vgFree) {
+    return switch (health) {
+      case HEALTHY -> "pool " + poolPath + " accepts writes";
+      case OUT_OF_DATA_SPACE ->
+          "pool "
+              + poolPath
+              + " is out of data space: the kernel queues writes for up to 60 s"
+              + " (dm-thin-pool's no_space_timeout), then fails them, and filesystems on its thin"
+              + " volumes may go read-only. "
+              + (vgFree > 0 && spec.autoextend().enabled()
+                  ? "thinpool-operator extends it from the " + mib(vgFree) + " free in the VG"
+                  : "Volume group "
+                      + spec.volumeGroup()
+                      + (vgFree > 0 ? " has room but autoextend is off" : " has no free space")
+                      + ": add a device to the spec or raise dataPercentOfVg, or remove thin"
+                      + " volumes or snapshots");
+      case METADATA_READ_ONLY ->
+          "pool "
+              + poolPath
+              + "'s metadata is read-only (full or damaged), so the pool refuses writes: check the"
+              + " kernel log; if metadata% is near 100, grow it with `lvextend --poolmetadatasize"
+              + " +<size> "
+              + poolPath
+              + "`, otherwise deactivate the pool and run `lvconvert --repair "
+              + poolPath
+              + "`";
+      case FAILED ->
+          "device-mapper reports pool "
+              + poolPath
+              + " as failed: its thin volumes' I/O errors. Check the kernel log; deactivate the"
+              + " pool and run `lvconvert --repair "
+              + poolPath
+              + "`";
+    };
+  }
+
+  public boolean healthy() {
+    return health == PoolHealth.HEALTHY;
   }
 
   /** Whether the pool is larger than it was at {@code earlierPoolSizeBytes}. */

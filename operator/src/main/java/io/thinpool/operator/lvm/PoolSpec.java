@@ -15,6 +15,7 @@ import java.util.List;
  * @param metadataName metadata LV name before conversion (runbook: {@code thinpoolmeta})
  * @param dataPercentOfVg data LV size as a percentage of the VG (runbook: 90)
  * @param metadataPercentOfVg metadata LV size as a percentage of the VG (runbook: 5)
+ * @param metadataSizeBytes an absolute metadata LV size instead of the percentage; 0 when unset
  * @param chunkSizeBytes thin pool chunk size (runbook: 512 KiB)
  * @param zeroing whether new pool blocks are zeroed (runbook: {@code --zero n})
  * @param wipeSignatures whether lvcreate wipes signatures (runbook: {@code --wipesignatures y})
@@ -28,6 +29,7 @@ public record PoolSpec(
     String metadataName,
     int dataPercentOfVg,
     int metadataPercentOfVg,
+    long metadataSizeBytes,
     long chunkSizeBytes,
     boolean zeroing,
     boolean wipeSignatures,
@@ -44,6 +46,11 @@ public record PoolSpec(
   public record AutoextendPolicy(String profile, int thresholdPercent, int extendPercent) {
     public static final AutoextendPolicy RUNBOOK =
         new AutoextendPolicy(Defaults.PROFILE, Defaults.THRESHOLD_PERCENT, Defaults.EXTEND_PERCENT);
+
+    /** Whether the policy ever extends a pool: a threshold of 100 or a step of 0 turns it off. */
+    public boolean enabled() {
+      return thresholdPercent < PoolRules.THRESHOLD_PERCENT_MAX && extendPercent > 0;
+    }
   }
 
   public PoolSpec {
@@ -59,6 +66,7 @@ public record PoolSpec(
         Defaults.METADATA,
         Defaults.DATA_PERCENT,
         Defaults.METADATA_PERCENT,
+        0,
         Defaults.CHUNK_SIZE_BYTES,
         Defaults.ZEROING,
         Defaults.WIPE_SIGNATURES,
@@ -78,6 +86,7 @@ public record PoolSpec(
     private String metadataName;
     private int dataPercentOfVg;
     private int metadataPercentOfVg;
+    private long metadataSizeBytes;
     private long chunkSizeBytes;
     private boolean zeroing;
     private boolean wipeSignatures;
@@ -91,6 +100,7 @@ public record PoolSpec(
       metadataName = from.metadataName;
       dataPercentOfVg = from.dataPercentOfVg;
       metadataPercentOfVg = from.metadataPercentOfVg;
+      metadataSizeBytes = from.metadataSizeBytes;
       chunkSizeBytes = from.chunkSizeBytes;
       zeroing = from.zeroing;
       wipeSignatures = from.wipeSignatures;
@@ -124,6 +134,12 @@ public record PoolSpec(
       return this;
     }
 
+    /** An absolute metadata LV size; 0 goes back to the percentage. */
+    public Builder metadataSizeBytes(long bytes) {
+      metadataSizeBytes = bytes;
+      return this;
+    }
+
     public Builder chunkSizeBytes(long bytes) {
       chunkSizeBytes = bytes;
       return this;
@@ -152,6 +168,7 @@ public record PoolSpec(
           metadataName,
           dataPercentOfVg,
           metadataPercentOfVg,
+          metadataSizeBytes,
           chunkSizeBytes,
           zeroing,
           wipeSignatures,
@@ -173,6 +190,9 @@ public record PoolSpec(
     errors.addAll(PoolRules.volumeNameErrors("metadataName", metadataName));
     errors.addAll(PoolRules.metadataNameClash(poolName, metadataName));
     errors.addAll(PoolRules.percentOfVgErrors(dataPercentOfVg, metadataPercentOfVg));
+    if (metadataSizeBytes != 0) {
+      errors.addAll(PoolRules.metadataSizeErrors(metadataSizeBytes));
+    }
     errors.addAll(PoolRules.chunkSizeErrors(chunkSizeBytes));
     if (autoextend == null) {
       errors.add("autoextend: is required");

@@ -23,6 +23,10 @@ public record Step(Intent intent, List<String> argv, String stdin, String why) {
     SET_ZEROING,
     /** lvextend of the pool to the spec's share of the volume group. */
     GROW_POOL,
+    /** lvextend of a pool that is out of data space, before the kernel fails its queued writes. */
+    RESCUE_FULL_POOL,
+    /** lvextend --use-policies of an unmonitored pool past its threshold: dmeventd's job. */
+    AUTOEXTEND_BY_AGENT,
     CREATE_DATA_VOLUME,
     CREATE_METADATA_VOLUME,
     /** lvconvert of the data and metadata volumes into a thin pool: the pool is created. */
@@ -44,7 +48,10 @@ public record Step(Intent intent, List<String> argv, String stdin, String why) {
 
     /** Whether the step sets the pool's size: a change in size after it is the agent's doing. */
     public boolean setsPoolSize() {
-      return this == GROW_POOL || this == CONVERT_TO_POOL;
+      return this == GROW_POOL
+          || this == RESCUE_FULL_POOL
+          || this == AUTOEXTEND_BY_AGENT
+          || this == CONVERT_TO_POOL;
     }
   }
 

@@ -7,10 +7,12 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.CommandResult;
 import io.thinpool.operator.lvm.HostCommandRunner;
+import io.thinpool.operator.status.Conditions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +159,18 @@ public final class PoolMetrics {
             tags,
             name,
             s -> s.autoextend != null && Boolean.TRUE.equals(s.autoextend.possible) ? 1 : 0));
+    registered.add(
+        gauge(
+            "thinpool.healthy",
+            null,
+            "1 when the kernel can write to the pool; 0 when it is out of data space, its metadata"
+                + " is read-only or it failed (see the ThinPool's Healthy condition)",
+            tags,
+            name,
+            s ->
+                s.conditions != null && Conditions.isFalse(s.conditions, ConditionTypes.HEALTHY)
+                    ? 0
+                    : 1));
     registered.add(
         FunctionCounter.builder(
                 "thinpool.extensions.observed",

@@ -44,6 +44,23 @@ final class PoolEvents {
     if (done.contains(Intent.EXTEND_VOLUME_GROUP) || done.contains(Intent.GROW_POOL)) {
       events.add(new PoolEvent(false, "PoolGrown", "pool grown to the spec: " + describe(after)));
     }
+    if (done.contains(Intent.RESCUE_FULL_POOL)) {
+      events.add(
+          new PoolEvent(
+              true,
+              "RescuedFromFull",
+              "the pool ran out of data space and dmeventd had not extended it: extended it"
+                  + " inside the kernel's queue window, "
+                  + describe(after)));
+    }
+    if (done.contains(Intent.AUTOEXTEND_BY_AGENT)) {
+      events.add(
+          new PoolEvent(
+              false,
+              "ExtendedByAgent",
+              "dmeventd does not monitor the pool: the agent applied its autoextend policy, "
+                  + describe(after)));
+    }
     if (done.contains(Intent.ENABLE_MONITORING)) {
       events.add(new PoolEvent(false, "MonitoringRestored", "dmeventd monitoring turned back on"));
     }

@@ -16,8 +16,8 @@ final class PoolSpecs {
 
   /**
    * The engine's view of the parameters. Unset fields take the runbook's defaults (the API server
-   * fills them in; this covers objects that never went through it); a chunk size written as the
-   * rules do not allow becomes -1, which the engine's validation rejects.
+   * fills them in; this covers objects that never went through it); a size written as the rules do
+   * not allow becomes -1, which the engine's validation rejects.
    */
   static PoolSpec of(PoolParameters parameters) {
     AutoextendSpec policy =
@@ -29,8 +29,8 @@ final class PoolSpecs {
         Objects.requireNonNullElse(parameters.metadataName, Defaults.METADATA),
         Objects.requireNonNullElse(parameters.dataPercentOfVg, Defaults.DATA_PERCENT),
         Objects.requireNonNullElse(parameters.metadataPercentOfVg, Defaults.METADATA_PERCENT),
-        PoolRules.chunkSizeBytes(
-                Objects.requireNonNullElse(parameters.chunkSize, Defaults.CHUNK_SIZE))
+        parameters.metadataSize == null ? 0 : metadataSizeBytes(parameters.metadataSize),
+        PoolRules.sizeBytes(Objects.requireNonNullElse(parameters.chunkSize, Defaults.CHUNK_SIZE))
             .orElse(-1),
         Objects.requireNonNullElse(parameters.zeroing, Defaults.ZEROING),
         Objects.requireNonNullElse(parameters.wipeSignatures, Defaults.WIPE_SIGNATURES),
@@ -40,5 +40,14 @@ final class PoolSpecs {
             Objects.requireNonNullElse(policy.extendPercent, Defaults.EXTEND_PERCENT)),
         Objects.requireNonNullElse(
             parameters.destroyExistingDataOnDevices, Defaults.DESTROY_EXISTING_DATA));
+  }
+
+  /**
+   * A metadataSize the spec writes, in bytes. A written 0 becomes -1 like an unreadable size: in
+   * the engine's spec 0 means unset, and the validation must still refuse it as admission does.
+   */
+  private static long metadataSizeBytes(String text) {
+    long bytes = PoolRules.sizeBytes(text).orElse(-1);
+    return bytes == 0 ? -1 : bytes;
   }
 }

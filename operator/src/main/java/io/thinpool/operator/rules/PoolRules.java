@@ -65,10 +65,10 @@ public final class PoolRules {
       "dataPercentOfVg + metadataPercentOfVg may be at most 100: together they share one volume"
           + " group";
 
-  /** Chunk sizes as bytes or with a binary suffix; anything else is refused, not guessed at. */
-  public static final String CHUNK_SIZE_PATTERN = "^[0-9]+(Ki|Mi|Gi)?$";
+  /** Sizes as bytes or with a binary suffix; anything else is refused, not guessed at. */
+  public static final String SIZE_PATTERN = "^[0-9]+(Ki|Mi|Gi)?$";
 
-  public static final int CHUNK_SIZE_MAX_LENGTH = 16;
+  public static final int SIZE_MAX_LENGTH = 16;
   public static final String CHUNK_SIZE_MIN = "64Ki";
   public static final String CHUNK_SIZE_MAX = "1Gi";
   public static final long CHUNK_SIZE_MIN_BYTES = 64 * 1024;
@@ -77,6 +77,23 @@ public final class PoolRules {
   public static final String NOT_A_CHUNK_SIZE =
       "is not a chunk size LVM accepts: a multiple of 64Ki from 64Ki to 1Gi, in bytes or with Ki,"
           + " Mi or Gi (e.g. 512Ki)";
+
+  public static final String METADATA_SIZE_MIN = "2Mi";
+  public static final String METADATA_SIZE_MAX = "16192Mi";
+
+  /** LVM's smallest thin-pool metadata LV. */
+  public static final long METADATA_SIZE_MIN_BYTES = 2L * 1024 * 1024;
+
+  /**
+   * The most metadata a thin pool can use, as LVM computes it (DM_THIN_MAX_METADATA_SIZE: 16192
+   * MiB, shown as 15.81 GiB). A larger metadata LV only wastes the excess, and its spare as much
+   * again.
+   */
+  public static final long METADATA_SIZE_MAX_BYTES = 16192L * 1024 * 1024;
+
+  public static final String NOT_A_METADATA_SIZE =
+      "is not a metadata size LVM accepts: from 2Mi to 16192Mi (LVM's maximum, 15.81 GiB), in"
+          + " bytes or with Ki, Mi or Gi (e.g. 1Gi)";
 
   public static final int THRESHOLD_PERCENT_MIN = 50;
 
@@ -91,7 +108,7 @@ public final class PoolRules {
   private static final Pattern LVM_NAME = Pattern.compile(LVM_NAME_PATTERN);
   private static final Pattern LVM_RESERVED = Pattern.compile(LVM_RESERVED_PATTERN);
   private static final Pattern DEVICE_PATH = Pattern.compile(DEVICE_PATH_PATTERN);
-  private static final Pattern CHUNK_SIZE = Pattern.compile(CHUNK_SIZE_PATTERN);
+  private static final Pattern SIZE = Pattern.compile(SIZE_PATTERN);
   private static final Map<String, Long> BINARY_SUFFIXES =
       Map.of("", 1L, "Ki", 1024L, "Mi", 1024L * 1024, "Gi", 1024L * 1024 * 1024);
 
@@ -173,6 +190,14 @@ public final class PoolRules {
         : List.of("chunkSize: " + (bytes < 0 ? "this" : bytes + " bytes") + " " + NOT_A_CHUNK_SIZE);
   }
 
+  /** An absolute metadata LV size, checked only when the spec gives one. */
+  public static List<String> metadataSizeErrors(long bytes) {
+    return bytes >= METADATA_SIZE_MIN_BYTES && bytes <= METADATA_SIZE_MAX_BYTES
+        ? List.of()
+        : List.of(
+            "metadataSize: " + (bytes < 0 ? "this" : bytes + " bytes") + " " + NOT_A_METADATA_SIZE);
+  }
+
   public static List<String> autoextendErrors(int thresholdPercent, int extendPercent) {
     List<String> errors = new ArrayList<>();
     errors.addAll(
@@ -188,13 +213,11 @@ public final class PoolRules {
   }
 
   /**
-   * A chunk size as written in the spec, in bytes; empty when it is not written as {@link
-   * #CHUNK_SIZE_PATTERN} allows or does not fit in a long.
+   * A size (chunk or metadata) as written in the spec, in bytes; empty when it is not written as
+   * {@link #SIZE_PATTERN} allows or does not fit in a long.
    */
-  public static OptionalLong chunkSizeBytes(String text) {
-    if (text == null
-        || text.length() > CHUNK_SIZE_MAX_LENGTH
-        || !CHUNK_SIZE.matcher(text).matches()) {
+  public static OptionalLong sizeBytes(String text) {
+    if (text == null || text.length() > SIZE_MAX_LENGTH || !SIZE.matcher(text).matches()) {
       return OptionalLong.empty();
     }
     String digits = text.replaceAll("[A-Za-z]+$", "");

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Kubernetes-style conditions: one per type, sorted, lastTransitionTime kept unless status flips.
@@ -45,8 +46,20 @@ public final class Conditions {
     return result;
   }
 
+  public static Optional<Condition> find(List<Condition> conditions, String type) {
+    return conditions.stream().filter(c -> c.getType().equals(type)).findFirst();
+  }
+
   public static boolean isTrue(List<Condition> conditions, String type) {
+    return has(conditions, type, "True");
+  }
+
+  public static boolean isFalse(List<Condition> conditions, String type) {
+    return has(conditions, type, "False");
+  }
+
+  private static boolean has(List<Condition> conditions, String type, String status) {
     return conditions.stream()
-        .anyMatch(c -> c.getType().equals(type) && c.getStatus().equals("True"));
+        .anyMatch(c -> c.getType().equals(type) && c.getStatus().equals(status));
   }
 }

@@ -7,6 +7,7 @@ import io.thinpool.operator.api.ThinPoolPhases;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.Plan;
 import io.thinpool.operator.lvm.PoolEngine;
+import io.thinpool.operator.lvm.PoolHealth;
 import io.thinpool.operator.lvm.PoolReport;
 import io.thinpool.operator.lvm.Step;
 import java.time.Instant;
@@ -43,26 +44,31 @@ public final class ThinPoolStatuses {
           plan == null
               ? List.of()
               : plan.excludedDevices().stream().map(ThinPoolStatuses::excluded).toList();
+      status.notes = plan == null ? List.of() : plan.notes();
       status.volumeGroup = volumeGroup(report);
       status.pool = report.poolExists() ? pool(report) : null;
       status.autoextend = autoextend(outcome, previous.autoextend, poolSizeBefore, now);
     } else {
       // Observing failed: keep the last known picture (and the extension count) until it works.
       status.excludedDevices = Objects.requireNonNullElse(previous.excludedDevices, List.of());
+      status.notes = Objects.requireNonNullElse(previous.notes, List.of());
       status.volumeGroup = previous.volumeGroup;
       status.pool = previous.pool;
       status.autoextend = previous.autoextend;
     }
 
-    boolean ready =
+    boolean built =
         outcome.status() == PoolEngine.Status.CONVERGED && report != null && report.poolExists();
+    boolean ready = built && report.healthy();
     String readyReason;
     String readyMessage;
     switch (outcome.status()) {
       case CONVERGED -> {
-        readyReason = ready ? "PoolReady" : "NoPool";
+        readyReason = ready ? "PoolReady" : built ? healthReason(report.health()) : "NoPool";
         readyMessage =
-            ready ? "pool " + report.volumeGroup() + " is built and matches the spec" : "no pool";
+            ready
+                ? "pool " + report.volumeGroup() + " is built and matches the spec"
+                : built ? report.healthReason() : "no pool";
       }
       case REFUSED -> {
         readyReason = "Refused" + camel(plan.refusal().reason().name());
@@ -92,7 +98,10 @@ public final class ThinPoolStatuses {
               report.monitored() ? "Monitored" : "NotMonitored",
               report.monitored()
                   ? "dmeventd monitors the pool"
-                  : "dmeventd does not monitor the pool: it will never be extended",
+                  : report.autoextend() == PoolReport.AutoextendState.AGENT_EXTENDS
+                      ? "dmeventd does not monitor the pool: the agent applies its autoextend"
+                          + " policy at each refresh instead"
+                      : "dmeventd does not monitor the pool: it will never be extended",
               generation,
               now);
       conditions =
@@ -120,21 +129,32 @@ public final class ThinPoolStatuses {
               generation,
               now);
     }
+    if (report != null && report.poolExists()) {
+      conditions =
+          Conditions.set(
+              conditions,
+              ConditionTypes.HEALTHY,
+              report.healthy(),
+              healthReason(report.health()),
+              report.healthReason(),
+              generation,
+              now);
+    }
     status.conditions = conditions;
-    status.phase = phase(outcome.status(), ready, report, status.excludedDevices.isEmpty());
+    status.phase = phase(outcome.status(), built, report, status.excludedDevices.isEmpty());
     return status;
   }
 
   private static String phase(
-      PoolEngine.Status outcome, boolean ready, PoolReport report, boolean allDevices) {
+      PoolEngine.Status outcome, boolean built, PoolReport report, boolean allDevices) {
     return switch (outcome) {
       case REFUSED -> ThinPoolPhases.REFUSED;
       case FAILED -> ThinPoolPhases.FAILED;
       case INCOMPLETE -> ThinPoolPhases.DEGRADED;
       case CONVERGED ->
-          !ready
+          !built
               ? ThinPoolPhases.PENDING
-              : report.autoextendPossible() && allDevices
+              : report.healthy() && report.autoextendPossible() && allDevices
                   ? ThinPoolPhases.READY
                   : ThinPoolPhases.DEGRADED;
     };
@@ -197,6 +217,16 @@ public final class ThinPoolStatuses {
   }
 
   /** NO_ROOM → NoRoom: enum names as condition reasons (CamelCase, as Kubernetes wants them). */
+  /** The Healthy condition's reason, also Ready's when an unhealthy pool makes it false. */
+  private static String healthReason(PoolHealth health) {
+    return switch (health) {
+      case HEALTHY -> ConditionTypes.HEALTHY;
+      case OUT_OF_DATA_SPACE -> ConditionTypes.OUT_OF_DATA_SPACE;
+      case METADATA_READ_ONLY -> ConditionTypes.METADATA_READ_ONLY;
+      case FAILED -> ConditionTypes.FAILED;
+    };
+  }
+
   static String camel(String enumName) {
     StringBuilder out = new StringBuilder();
     for (String word : enumName.toLowerCase(Locale.ROOT).split("_")) {

@@ -123,7 +123,12 @@ class ApiValidationIT {
   @Test
   void kubectlExplainDocumentsTheStatusAndItsPhases() {
     assertThat(explain("thinpools.status.autoextend.extensionsObserved"))
-        .contains("the agent's own growth to the spec is not counted");
+        .contains(
+            "the agent's own (growth to the spec, the rescue of a full pool, its autoextend"
+                + " without dmeventd) are not counted");
+    assertThat(explain("thinpools.status.notes")).contains("clamped to LVM's maximum");
+    assertThat(explain("thinpools.status.conditions"))
+        .contains(ConditionTypes.HEALTHY + " (the kernel can write to the pool");
     assertThat(explain("thinpools.status.phase"))
         .contains(ThinPoolPhases.CONFLICT + " (an older ThinPool")
         .doesNotContain("Deleting");

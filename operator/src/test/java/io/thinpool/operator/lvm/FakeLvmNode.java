@@ -215,6 +215,8 @@ public final class FakeLvmNode implements HostCommandRunner {
     Lv lv = vgs.get(path[0]).lvs.get(path[1]);
     long target = Long.parseLong(a.get(2));
     check(target - lv.extents <= free(path[0]), "Insufficient free space");
+    // The blocks in use stay: the same data is a smaller share of a larger pool.
+    lv.dataPercent = lv.dataPercent * lv.extents / target;
     lv.extents = target;
     return "";
   }

@@ -59,6 +59,7 @@ class PoolPlannerTest {
             "pool0meta",
             60,
             2,
+            0,
             64 * 1024,
             true,
             false,
@@ -308,6 +309,154 @@ class PoolPlannerTest {
         .asString()
         .contains("chunk size")
         .contains("cannot change");
+  }
+
+  @Test
+  void whenTheRunbooksMetadataShareExceedsLvmsMaximumThenItIsClampedAndNoted() {
+    long disk = 400L * 1024 * States.MIB;
+    HostState blank =
+        node().device(new BlockDevice("/dev/sdb", "disk", disk, false, "", List.of())).build();
+
+    Plan plan = PoolPlanner.plan(RUNBOOK, blank);
+
+    assertThat(lines(plan))
+        .contains(
+            "lvcreate --wipesignatures y --yes -n thinpool docker -l 90%VG",
+            "lvcreate --wipesignatures y --yes -n thinpoolmeta docker -L 16978542592b");
+    assertThat(plan.notes())
+        .singleElement()
+        .asString()
+        .contains("metadataPercentOfVg")
+        .contains("20480 MiB")
+        .contains("16192 MiB");
+  }
+
+  @Test
+  void whenTheClampedPoolExistsThenTheNoteStaysAndAnOversizedMetadataLvIsCalledOut() {
+    long extents = 400L * 1024 / 4;
+    LogicalVolume clamped =
+        withMetadata(pool("thinpool", extents * 90 / 100, "docker-thinpool", true), 4048);
+    LogicalVolume oversized = withMetadata(clamped, 5120);
+
+    Plan keeping = PoolPlanner.plan(RUNBOOK, bigVg(extents, clamped).build());
+    Plan wasteful = PoolPlanner.plan(RUNBOOK, bigVg(extents, oversized).build());
+
+    assertThat(keeping.steps()).isEmpty();
+    assertThat(keeping.notes()).singleElement().asString().contains("limited to 16192 MiB");
+    assertThat(wasteful.notes())
+        .singleElement()
+        .asString()
+        .contains("metadata LV of 20480 MiB")
+        .contains("unused");
+  }
+
+  @Test
+  void whenAnAbsoluteMetadataSizeIsGivenThenItReplacesThePercentage() {
+    PoolSpec sized = RUNBOOK.toBuilder().metadataSizeBytes(1024 * States.MIB).build();
+
+    Plan plan = PoolPlanner.plan(sized, node().disk("/dev/sdb").build());
+
+    assertThat(lines(plan))
+        .contains("lvcreate --wipesignatures y --yes -n thinpoolmeta docker -L 1073741824b");
+    assertThat(plan.notes()).isEmpty();
+  }
+
+  @Test
+  void whenTheVgIsSmallThenTheMetadataShareIsThePercentageAsInTheRunbook() {
+    assertThat(MetadataSizing.of(RUNBOOK, 316L * 1024 * States.MIB).sizeArguments())
+        .containsExactly("-l", "5%VG");
+    assertThat(MetadataSizing.of(RUNBOOK, 317L * 1024 * States.MIB).sizeArguments())
+        .containsExactly("-L", "16978542592b");
+  }
+
+  private static States bigVg(long extents, LogicalVolume pool) {
+    return node()
+        .pv("/dev/sdb", "docker")
+        .vg("docker", true, extents, extents - pool.sizeBytes() / States.EXTENT - 2 * 4048, pool)
+        .runbookProfile();
+  }
+
+  private static LogicalVolume withMetadata(LogicalVolume lv, long metadataExtents) {
+    return States.changed(lv, lv.attr(), lv.dataPercent(), metadataExtents * States.EXTENT);
+  }
+
+  @Test
+  void whenThePoolIsOutOfDataSpaceAndTheVgHasRoomThenItIsExtendedByThePolicysStep() {
+    HostState full =
+        ourVg(100, States.full(pool("thinpool", 459, "docker-thinpool", true)))
+            .runbookProfile()
+            .build();
+
+    Plan plan = PoolPlanner.plan(RUNBOOK.toBuilder().sizes(40, 2).build(), full);
+
+    // 459 extents + 20% (92, rounded up), as an absolute size: never added twice.
+    assertThat(lines(plan)).containsExactly("lvextend -l 551 docker/thinpool");
+    assertThat(plan.steps().get(0).intent()).isEqualTo(Intent.RESCUE_FULL_POOL);
+    assertThat(plan.steps().get(0).why()).contains("out of data space");
+  }
+
+  @Test
+  void whenThePoolIsOutOfDataSpaceWithoutRoomOrWithAutoextendOffThenNothingIsPlanned() {
+    LogicalVolume full = States.full(pool("thinpool", 459, "docker-thinpool", true));
+    PoolSpec off =
+        RUNBOOK.toBuilder()
+            .sizes(40, 2)
+            .autoextend(new PoolSpec.AutoextendPolicy("docker-thinpool", 100, 20))
+            .build();
+    HostState offState =
+        ourVg(100, full)
+            .profile("docker-thinpool", LvmNames.profileContent(off.autoextend()))
+            .build();
+
+    assertThat(PoolPlanner.plan(RUNBOOK, ourVg(0, full).runbookProfile().build()).steps())
+        .isEmpty();
+    assertThat(PoolPlanner.plan(off, offState).steps()).isEmpty();
+    PoolReport noRoom = PoolReport.of(RUNBOOK, ourVg(0, full).runbookProfile().build());
+    assertThat(noRoom.health()).isEqualTo(PoolHealth.OUT_OF_DATA_SPACE);
+    assertThat(noRoom.healthReason())
+        .contains("60 s")
+        .contains("has no free space")
+        .contains("add a device");
+    assertThat(PoolReport.of(off, offState).healthReason()).contains("autoextend is off");
+  }
+
+  @Test
+  void whenThePoolsHealthCharacterSaysSoThenTheReportNamesItAndTheFix() {
+    LogicalVolume ok = pool("thinpool", 459, "docker-thinpool", true);
+    LogicalVolume readOnly = States.changed(ok, "twi-aotzM-", 10.0, ok.metadataSizeBytes());
+    LogicalVolume failed = States.changed(ok, "twi-aotzF-", 10.0, ok.metadataSizeBytes());
+
+    assertThat(PoolReport.of(RUNBOOK, ourVg(2, ok).build()).health()).isEqualTo(PoolHealth.HEALTHY);
+    PoolReport metadata = PoolReport.of(RUNBOOK, ourVg(2, readOnly).build());
+    assertThat(metadata.health()).isEqualTo(PoolHealth.METADATA_READ_ONLY);
+    assertThat(metadata.healthReason())
+        .contains("lvextend --poolmetadatasize")
+        .contains("lvconvert --repair docker/thinpool");
+    assertThat(PoolReport.of(RUNBOOK, ourVg(2, failed).build()).health())
+        .isEqualTo(PoolHealth.FAILED);
+    assertThat(PoolPlanner.plan(RUNBOOK, ourVg(100, readOnly).runbookProfile().build()).steps())
+        .isEmpty();
+  }
+
+  @Test
+  void whenDmeventdIsNotMonitoringAndUsageIsPastTheThresholdThenTheAgentAppliesThePolicyFirst() {
+    LogicalVolume unmonitored = pool("thinpool", 200, "docker-thinpool", false);
+    LogicalVolume past =
+        States.changed(unmonitored, unmonitored.attr(), 85.0, unmonitored.metadataSizeBytes());
+    PoolSpec spec = RUNBOOK.toBuilder().sizes(30, 2).build();
+
+    Plan plan = PoolPlanner.plan(spec, ourVg(250, past).runbookProfile().build());
+
+    assertThat(lines(plan))
+        .containsExactly(
+            "lvextend --use-policies docker/thinpool", "lvchange --monitor y docker/thinpool");
+    assertThat(plan.steps().get(0).intent()).isEqualTo(Intent.AUTOEXTEND_BY_AGENT);
+    assertThat(lines(PoolPlanner.plan(spec, ourVg(250, unmonitored).runbookProfile().build())))
+        .containsExactly("lvchange --monitor y docker/thinpool");
+    LogicalVolume metadataPast = States.withMetadataPercent(unmonitored, 85.0);
+    Plan metadata = PoolPlanner.plan(spec, ourVg(250, metadataPast).runbookProfile().build());
+    assertThat(lines(metadata)).first().isEqualTo("lvextend --use-policies docker/thinpool");
+    assertThat(metadata.steps().get(0).why()).contains("metadata is 85.0% full");
   }
 
   @Test

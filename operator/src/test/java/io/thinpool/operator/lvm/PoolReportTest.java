@@ -45,6 +45,11 @@ class PoolReportTest {
     HostState roomy = States.ourVg(250, pool("thinpool", 250, "docker-thinpool", true)).build();
 
     assertThat(PoolReport.of(RUNBOOK, unmonitored).autoextendReason()).contains("not monitoring");
+    HostState unmonitoredFull =
+        States.ourVg(2, pool("thinpool", 250, "docker-thinpool", false)).build();
+    assertThat(PoolReport.of(RUNBOOK, unmonitoredFull).autoextend())
+        .isEqualTo(PoolReport.AutoextendState.NOT_MONITORED);
+    assertThat(PoolReport.of(RUNBOOK, unmonitoredFull).autoextendPossible()).isFalse();
     assertThat(PoolReport.of(RUNBOOK, detached).autoextendReason()).contains("not attached");
     PoolSpec disabled =
         RUNBOOK.toBuilder()
@@ -53,6 +58,17 @@ class PoolReportTest {
     assertThat(PoolReport.of(disabled, roomy).autoextendReason()).contains("disabled");
     assertThat(PoolReport.of(RUNBOOK, node().build()).autoextendReason())
         .contains("does not exist");
+  }
+
+  @Test
+  void whenDmeventdIsNotMonitoringButThereIsRoomThenTheAgentExtendsAndSaysSo() {
+    PoolReport report =
+        PoolReport.of(
+            RUNBOOK, States.ourVg(250, pool("thinpool", 250, "docker-thinpool", false)).build());
+
+    assertThat(report.autoextend()).isEqualTo(PoolReport.AutoextendState.AGENT_EXTENDS);
+    assertThat(report.autoextendPossible()).isTrue();
+    assertThat(report.autoextendReason()).contains("lvextend --use-policies").contains("dm-event");
   }
 
   @Test

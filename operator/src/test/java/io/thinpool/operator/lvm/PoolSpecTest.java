@@ -2,6 +2,7 @@ package io.thinpool.operator.lvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.thinpool.operator.rules.PoolRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -90,6 +91,29 @@ class PoolSpecTest {
         .startsWith("chunkSize:");
     assertThat(RUNBOOK.toBuilder().chunkSizeBytes(1024L * 1024 * 1024).build().validationErrors())
         .isEmpty();
+  }
+
+  @Test
+  void anAbsoluteMetadataSizeMustBeWithinLvmsLimits() {
+    assertThat(
+            RUNBOOK.toBuilder()
+                .metadataSizeBytes(PoolRules.METADATA_SIZE_MAX_BYTES)
+                .build()
+                .validationErrors())
+        .isEmpty();
+    assertThat(
+            RUNBOOK.toBuilder()
+                .metadataSizeBytes(PoolRules.METADATA_SIZE_MAX_BYTES + 1)
+                .build()
+                .validationErrors())
+        .singleElement()
+        .asString()
+        .startsWith("metadataSize:")
+        .contains("15.81 GiB");
+    assertThat(RUNBOOK.toBuilder().metadataSizeBytes(1024 * 1024).build().validationErrors())
+        .singleElement()
+        .asString()
+        .startsWith("metadataSize:");
   }
 
   @Test

@@ -128,6 +128,42 @@ final class States {
         name, "Vwi-a-tz--", 64 * MIB, pool, 5.0, null, 0, "", true, "thin", 0, false, "");
   }
 
+  /** A pool the kernel switched to out-of-data-space mode: health character D, 100% data. */
+  static LogicalVolume full(LogicalVolume pool) {
+    return changed(pool, "twi-aotzD-", 100.0, pool.metadataSizeBytes());
+  }
+
+  static LogicalVolume changed(
+      LogicalVolume lv, String attr, Double dataPercent, long metadataSizeBytes) {
+    return changed(lv, attr, dataPercent, lv.metadataPercent(), metadataSizeBytes);
+  }
+
+  static LogicalVolume withMetadataPercent(LogicalVolume lv, Double metadataPercent) {
+    return changed(lv, lv.attr(), lv.dataPercent(), metadataPercent, lv.metadataSizeBytes());
+  }
+
+  private static LogicalVolume changed(
+      LogicalVolume lv,
+      String attr,
+      Double dataPercent,
+      Double metadataPercent,
+      long metadataSizeBytes) {
+    return new LogicalVolume(
+        lv.name(),
+        attr,
+        lv.sizeBytes(),
+        lv.poolLv(),
+        dataPercent,
+        metadataPercent,
+        metadataSizeBytes,
+        lv.profile(),
+        lv.active(),
+        lv.segmentType(),
+        lv.chunkSizeBytes(),
+        lv.zeroing(),
+        lv.monitor());
+  }
+
   /** The runbook's VG on /dev/sdb (511 extents), ours, with the given LVs. */
   static States ourVg(long freeExtents, LogicalVolume... lvs) {
     return node().pv("/dev/sdb", "docker").vg("docker", true, 511, freeExtents, lvs);

@@ -36,13 +36,17 @@ class PrometheusRulesTest {
 
   @Test
   void theRulesAreValidPrometheusRules() throws Exception {
-    assertThat(promtool("check", "rules", RULES.toString())).contains("SUCCESS: 8 rules found");
+    assertThat(promtool("check", "rules", RULES.toString())).contains("SUCCESS: 9 rules found");
   }
 
   @Test
   void everyAlertFiresOnRecordedSeriesAsItShould() throws Exception {
     assertThat(Files.readString(TESTS))
-        .contains("ThinPoolMetadataUsageCritical", "ThinPoolFullWithin24h", "ThinPoolAgentDown");
+        .contains(
+            "ThinPoolMetadataUsageCritical",
+            "ThinPoolFullWithin24h",
+            "ThinPoolUnhealthy",
+            "ThinPoolAgentDown");
     assertThat(promtool("test", "rules", TESTS.toString())).contains("SUCCESS");
   }
 }

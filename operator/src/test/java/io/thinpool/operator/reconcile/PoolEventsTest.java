@@ -3,6 +3,7 @@ package io.thinpool.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.FakeLvmNode;
@@ -57,5 +58,32 @@ class PoolEventsTest {
     node.autoextend("docker", "thinpool", 20);
 
     assertThat(reasons(last, half)).containsExactly("Extended");
+  }
+
+  @Test
+  void whenThePoolRunsFullWithRoomLeftThenTheAgentRescuesItAndSaysSo() {
+    reasons(null, half);
+    node.fill("docker", "thinpool", 100);
+
+    assertThat(reasons(last, half)).containsExactly("RescuedFromFull");
+    assertThat(last.phase).isEqualTo("Ready");
+  }
+
+  @Test
+  void whenThePoolRunsFullWithoutRoomThenItIsNotReadyWithAWarning() {
+    PoolSpec runbook = PoolSpec.runbook("/dev/sdb");
+    reasons(null, runbook);
+    node.fill("docker", "thinpool", 100);
+    // The runbook leaves a few MiB: the first rescue takes them, the next full pool has none.
+    assertThat(reasons(last, runbook)).contains("RescuedFromFull");
+    node.fill("docker", "thinpool", 100);
+
+    assertThat(reasons(last, runbook)).contains(ConditionTypes.OUT_OF_DATA_SPACE);
+    assertThat(last.phase).isEqualTo("Degraded");
+    assertThat(last.conditions)
+        .filteredOn(c -> c.getType().equals(ConditionTypes.READY))
+        .singleElement()
+        .extracting(c -> c.getReason())
+        .isEqualTo(ConditionTypes.OUT_OF_DATA_SPACE);
   }
 }

@@ -97,6 +97,10 @@ class RulesParityIT {
           valid("{chunkSize: '65536'}"),
           valid("{chunkSize: 2Mi}"),
           valid("{chunkSize: '1073741824'}"),
+          valid("{metadataSize: 2Mi}"),
+          valid("{metadataSize: 1Gi}"),
+          valid("{metadataSize: 16192Mi}"),
+          valid("{metadataSize: '2097152'}"),
           valid("{autoextend: {thresholdPercent: 50, extendPercent: 1}}"),
           valid("{autoextend: {thresholdPercent: 100, extendPercent: 100}}"),
           valid("{autoextend: {profile: snapshots.v1}}"),
@@ -210,6 +214,14 @@ class RulesParityIT {
               "chunkSize",
               "99999999999999Gi",
               PoolRules.NOT_A_CHUNK_SIZE),
+          invalid("{metadataSize: 1Mi}", "metadataSize", "1Mi", PoolRules.NOT_A_METADATA_SIZE),
+          invalid(
+              "{metadataSize: 16193Mi}", "metadataSize", "16193Mi", PoolRules.NOT_A_METADATA_SIZE),
+          invalid("{metadataSize: 16Gi}", "metadataSize", "16Gi", PoolRules.NOT_A_METADATA_SIZE),
+          invalid("{metadataSize: 1G}", "metadataSize", "1G", PoolRules.NOT_A_METADATA_SIZE),
+          invalid("{metadataSize: 1.5Gi}", "metadataSize", "1.5Gi", PoolRules.NOT_A_METADATA_SIZE),
+          invalid("{metadataSize: big}", "metadataSize", "big", PoolRules.NOT_A_METADATA_SIZE),
+          invalid("{metadataSize: '0'}", "metadataSize", "0", PoolRules.NOT_A_METADATA_SIZE),
           invalid(
               "{autoextend: {thresholdPercent: 49}}", "autoextend.thresholdPercent", "49", null),
           invalid(

@@ -10,15 +10,15 @@ import org.junit.jupiter.api.Test;
 class PoolRulesTest {
 
   @Test
-  void chunkSizesAreReadAsBytesOrWithABinarySuffixAndNothingElse() {
-    assertThat(PoolRules.chunkSizeBytes("512Ki")).hasValue(512 * 1024);
-    assertThat(PoolRules.chunkSizeBytes("1Gi")).hasValue(1024L * 1024 * 1024);
-    assertThat(PoolRules.chunkSizeBytes("65536")).hasValue(65536);
-    assertThat(PoolRules.chunkSizeBytes("0512Ki")).hasValue(512 * 1024);
+  void sizesAreReadAsBytesOrWithABinarySuffixAndNothingElse() {
+    assertThat(PoolRules.sizeBytes("512Ki")).hasValue(512 * 1024);
+    assertThat(PoolRules.sizeBytes("1Gi")).hasValue(1024L * 1024 * 1024);
+    assertThat(PoolRules.sizeBytes("65536")).hasValue(65536);
+    assertThat(PoolRules.sizeBytes("0512Ki")).hasValue(512 * 1024);
     for (String text : List.of("0.5Mi", "512k", "512KiB", " 512Ki", "-64Ki", "", "Ki")) {
-      assertThat(PoolRules.chunkSizeBytes(text)).as(text).isEqualTo(OptionalLong.empty());
+      assertThat(PoolRules.sizeBytes(text)).as(text).isEqualTo(OptionalLong.empty());
     }
-    assertThat(PoolRules.chunkSizeBytes("9999999999999Gi")).as("past a long").isEmpty();
+    assertThat(PoolRules.sizeBytes("9999999999999Gi")).as("past a long").isEmpty();
   }
 
   @Test

@@ -50,8 +50,9 @@ class ThinPoolStatusesTest {
     assertThat(status.phase).isEqualTo("Degraded");
     assertThat(status.conditions)
         .extracting(Condition::getType)
-        .containsExactly("AutoextendReady", "DevicesAccepted", "Monitored", "Ready");
+        .containsExactly("AutoextendReady", "DevicesAccepted", "Healthy", "Monitored", "Ready");
     assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(status, "Healthy").getReason()).isEqualTo("Healthy");
     assertThat(condition(status, "AutoextendReady").getReason()).isEqualTo("NoRoom");
     assertThat(condition(status, "AutoextendReady").getMessage()).contains("can never fire");
     assertThat(status.pool.size).isEqualTo("1.79Gi");

@@ -18,8 +18,9 @@ import java.util.Optional;
 /**
  * A node with a real kernel for the engine's tests: a real Debian node of one release ({@link
  * NodeVm}: its own kernel, systemd, udev, lvm2, lvm2-monitor and dmeventd, Debian's default
- * lvm.conf) with four blank sparse 2 GiB disks, /dev/vda .. /dev/vdd. It plugs into the engine as a
- * {@link HostCommandRunner}, like nsenter does on a real node.
+ * lvm.conf) with four blank sparse 2 GiB disks, /dev/vda .. /dev/vdd, and one large sparse disk,
+ * /dev/vde, for what only shows on big disks. It plugs into the engine as a {@link
+ * HostCommandRunner}, like nsenter does on a real node.
  */
 public final class TestVm implements HostCommandRunner, AutoCloseable {
 
@@ -27,11 +28,20 @@ public final class TestVm implements HostCommandRunner, AutoCloseable {
   public static final long DISK_BYTES = 2L * 1024 * 1024 * 1024;
 
   /**
+   * /dev/vde: 400 GiB, big enough that the runbook's 5% metadata share passes LVM's maximum. Sparse
+   * and never filled, it costs the host only the blocks LVM writes.
+   */
+  public static final String LARGE_DISK = NodeVm.disk(DISKS);
+
+  public static final long LARGE_DISK_BYTES = 400L * 1024 * 1024 * 1024;
+
+  /**
    * The test node's reset, run by the node's sh with the disks as arguments: test scaffolding, not
    * the product (which never runs a shell).
    */
   private static final String RESET =
       """
+      umount /usr/sbin/dmeventd 2>/dev/null
       for vg in $(vgs --noheadings -o vg_name); do vgremove --force --force --yes "$vg"; done
       dmsetup remove_all --force
       set -e
@@ -61,10 +71,10 @@ public final class TestVm implements HostCommandRunner, AutoCloseable {
     try {
       Path state = Files.createTempDirectory("thinpool-vm-" + release + "-");
       List<Path> disks = new ArrayList<>();
-      for (int i = 0; i < DISKS; i++) {
+      for (int i = 0; i <= DISKS; i++) {
         Path disk = state.resolve("disk" + i + ".img");
         try (RandomAccessFile file = new RandomAccessFile(disk.toFile(), "rw")) {
-          file.setLength(DISK_BYTES); // sparse
+          file.setLength(i < DISKS ? DISK_BYTES : LARGE_DISK_BYTES); // sparse
         }
         disks.add(disk);
       }
@@ -102,14 +112,15 @@ public final class TestVm implements HostCommandRunner, AutoCloseable {
 
   /**
    * Back to blank disks: every VG removed, every device-mapper table gone, signatures wiped,
-   * profiles the tests wrote removed, LVM's backups and devices file gone, and dmeventd's socket
-   * listening (a test may have stopped it).
+   * profiles the tests wrote removed, LVM's backups and devices file gone, and dmeventd back and
+   * its socket listening (a test may have stopped it or hidden its binary).
    */
   public void reset() {
     List<String> argv = new ArrayList<>(List.of("sh", "-c", RESET, "reset"));
     for (int i = 0; i < DISKS; i++) {
       argv.add(disk(i));
     }
+    argv.add(LARGE_DISK);
     // One round trip: each command to the node costs a few hundred milliseconds under TCG.
     CommandResult reset = run(HostCommand.of(argv));
     if (!reset.succeeded()) {

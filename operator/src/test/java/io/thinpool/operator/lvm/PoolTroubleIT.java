@@ -1,0 +1,227 @@
+package io.thinpool.operator.lvm;
+
+import static io.thinpool.operator.testvm.TestVm.disk;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.thinpool.operator.api.ConditionTypes;
+import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolPhases;
+import io.thinpool.operator.api.ThinPoolStatus;
+import io.thinpool.operator.lvm.PoolEngine.Outcome;
+import io.thinpool.operator.lvm.PoolEngine.Status;
+import io.thinpool.operator.lvm.Step.Intent;
+import io.thinpool.operator.rules.PoolRules;
+import io.thinpool.operator.status.Conditions;
+import io.thinpool.operator.status.ThinPoolStatuses;
+import io.thinpool.operator.testvm.TestVm;
+import io.thinpool.operator.testvm.TestVmExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A pool in trouble, on the real kernel of a Debian bookworm node: what LVM and device-mapper say
+ * when a pool is oversized, full or stuck, and what the engine makes of it.
+ */
+@ExtendWith(TestVmExtension.class)
+class PoolTroubleIT {
+
+  private long started;
+
+  @BeforeEach
+  void startClock() {
+    started = System.nanoTime();
+  }
+
+  @AfterEach
+  void printDuration(org.junit.jupiter.api.TestInfo test) {
+    System.out.printf(
+        "PoolTroubleIT.%s: %d ms%n",
+        test.getTestMethod().orElseThrow().getName(), (System.nanoTime() - started) / 1_000_000);
+  }
+
+  @Test
+  void whenTheRunbooksMetadataShareExceedsLvmsMaximumThenTheMetadataLvIsClampedAndNoted(TestVm vm) {
+    Outcome outcome = new PoolEngine(vm).reconcile(PoolSpec.runbook(TestVm.LARGE_DISK));
+
+    assertThat(outcome.status()).as(String.valueOf(outcome.failure())).isEqualTo(Status.CONVERGED);
+    assertThat(outcome.report().metadataSizeBytes()).isEqualTo(PoolRules.METADATA_SIZE_MAX_BYTES);
+    assertThat(outcome.plan().notes()).singleElement().asString().contains("limited to 16192 MiB");
+    // lvconvert sizes the spare like the metadata LV: clamping one clamps both.
+    assertThat(
+            vm.must(
+                    "lvs",
+                    "-a",
+                    "--noheadings",
+                    "--units",
+                    "b",
+                    "--nosuffix",
+                    "-o",
+                    "lv_size",
+                    "docker/lvol0_pmspare")
+                .strip())
+        .isEqualTo(Long.toString(PoolRules.METADATA_SIZE_MAX_BYTES));
+  }
+
+  @Test
+  void whenAnAbsoluteMetadataSizeIsGivenThenThePoolHasExactlyThat(TestVm vm) {
+    PoolSpec spec = PoolSpec.runbook(disk(0)).toBuilder().metadataSizeBytes(8L << 20).build();
+
+    Outcome outcome = new PoolEngine(vm).reconcile(spec);
+
+    assertThat(outcome.status()).as(String.valueOf(outcome.failure())).isEqualTo(Status.CONVERGED);
+    assertThat(outcome.report().metadataSizeBytes()).isEqualTo(8L << 20);
+    assertThat(outcome.plan().notes()).isEmpty();
+  }
+
+  /** A small pool (10% of a 2 GiB disk, 204 MiB) with a 1 GiB thin volume to overfill it. */
+  private static final PoolSpec SMALL = PoolSpec.runbook(disk(0)).toBuilder().sizes(10, 1).build();
+
+  private static final String THIN_VOLUME = "/dev/docker/fill";
+
+  @Test
+  void whenThePoolFillsAndTheVgHasNoRoomThenThePoolIsNotReadyAndSaysWhatToDo(TestVm vm) {
+    PoolEngine engine = new PoolEngine(vm);
+    assertThat(engine.reconcile(SMALL).status()).isEqualTo(Status.CONVERGED);
+    vm.must("lvcreate", "--yes", "-l", "100%FREE", "-n", "other", "docker");
+    // Error rather than queue when full, so that the writes fail at once instead of after 60 s.
+    vm.must("lvchange", "--errorwhenfull", "y", "docker/thinpool");
+    vm.must("lvcreate", "--yes", "-V", "1G", "-T", "docker/thinpool", "-n", "fill");
+    vm.run(fill(256));
+
+    Outcome outcome = engine.reconcile(SMALL);
+
+    assertThat(outcome.status()).isEqualTo(Status.CONVERGED);
+    assertThat(outcome.executed()).isEmpty();
+    assertThat(outcome.report().health()).isEqualTo(PoolHealth.OUT_OF_DATA_SPACE);
+    ThinPoolStatus status =
+        ThinPoolStatuses.from(resource(), outcome, outcome.report().poolSizeBytes(), Instant.now());
+    assertThat(status.phase).isEqualTo(ThinPoolPhases.DEGRADED);
+    Condition ready = condition(status, ConditionTypes.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(ConditionTypes.OUT_OF_DATA_SPACE);
+    assertThat(ready.getMessage()).contains("no free space").contains("add a device");
+    assertThat(condition(status, ConditionTypes.HEALTHY).getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void whenThePoolFillsUnwatchedAndTheVgHasRoomThenItIsExtendedAndTheQueuedWritesComplete(TestVm vm)
+      throws InterruptedException {
+    PoolEngine engine = new PoolEngine(vm);
+    long sizeBefore = engine.reconcile(SMALL).report().poolSizeBytes();
+    vm.must("lvcreate", "--yes", "-V", "1G", "-T", "docker/thinpool", "-n", "fill");
+    // dmeventd would extend at 80%: without it the pool runs full, as when it is not monitoring.
+    // After the lvcreate, which monitors the pool again.
+    vm.must("lvchange", "--monitor", "n", "docker/thinpool");
+    long fillMiB = sizeBefore / (1 << 20) + 24;
+    List<String> background =
+        new ArrayList<>(
+            List.of("systemd-run", "--quiet", "--unit=thinpool-fill", "--remain-after-exit", "--"));
+    background.addAll(fill(fillMiB).argv());
+    vm.must(background.toArray(String[]::new));
+    PoolReport full = awaitHealth(engine, PoolHealth.OUT_OF_DATA_SPACE, Duration.ofSeconds(40));
+    long queuedSince = System.nanoTime();
+
+    Outcome rescue = engine.reconcile(SMALL);
+
+    assertThat(rescue.executed()).extracting(Step::intent).contains(Intent.RESCUE_FULL_POOL);
+    assertThat(rescue.report().poolSizeBytes()).isGreaterThan(full.poolSizeBytes());
+    assertThat(rescue.report().health()).isEqualTo(PoolHealth.HEALTHY);
+    assertThat(rescue.report().monitored()).isTrue();
+    assertThat(awaitFillResult(vm, Duration.ofSeconds(40))).isEqualTo("success");
+    System.out.printf(
+        "rescued a full pool %d ms after the kernel began queueing (window: 60000 ms)%n",
+        (System.nanoTime() - queuedSince) / 1_000_000);
+    ThinPoolStatus status =
+        ThinPoolStatuses.from(resource(), rescue, full.poolSizeBytes(), Instant.now());
+    assertThat(condition(status, ConditionTypes.READY).getStatus()).isEqualTo("True");
+    assertThat(status.autoextend.extensionsObserved).as("the rescue is the agent's").isZero();
+    vm.must("systemctl", "stop", "thinpool-fill");
+  }
+
+  @Test
+  void whenDmeventdCannotRunThenTheAgentAppliesThePolicyAndThePoolGrows(TestVm vm) {
+    PoolEngine engine = new PoolEngine(vm);
+    long sizeBefore = engine.reconcile(SMALL).report().poolSizeBytes();
+    vm.must("lvcreate", "--yes", "-V", "1G", "-T", "docker/thinpool", "-n", "fill");
+    vm.must("lvchange", "--monitor", "n", "docker/thinpool");
+    // A host without dmeventd: stopped, and LVM cannot start it either (TestVm.reset undoes it).
+    vm.must("systemctl", "stop", "dm-event.socket", "dm-event.service");
+    vm.must("mount", "--bind", "/bin/false", "/usr/sbin/dmeventd");
+    vm.must(fill(sizeBefore * 85 / 100 / (1 << 20)).argv().toArray(String[]::new));
+
+    Outcome outcome = engine.reconcile(SMALL);
+
+    PoolReport after = engine.observe(SMALL);
+    assertThat(after.poolSizeBytes())
+        .as("status %s, failure %s", outcome.status(), outcome.failure())
+        .isGreaterThan(sizeBefore);
+    assertThat(outcome.executed()).extracting(Step::intent).contains(Intent.AUTOEXTEND_BY_AGENT);
+    assertThat(after.monitored()).isFalse();
+    assertThat(after.autoextend()).isEqualTo(PoolReport.AutoextendState.AGENT_EXTENDS);
+    ThinPoolStatus status = ThinPoolStatuses.from(resource(), outcome, sizeBefore, Instant.now());
+    assertThat(status.autoextend.state).isEqualTo(ConditionTypes.AGENT_EXTENDS);
+    assertThat(status.autoextend.extensionsObserved).as("--use-policies is the agent's").isZero();
+    assertThat(status.autoextend.reason).contains("lvextend --use-policies");
+  }
+
+  /** dd from /dev/zero into the thin volume, direct so that every write reaches the pool. */
+  private static HostCommand fill(long mebibytes) {
+    return HostCommand.of(
+        "dd",
+        "if=/dev/zero",
+        "of=" + THIN_VOLUME,
+        "bs=1M",
+        "count=" + mebibytes,
+        "oflag=direct",
+        "status=none");
+  }
+
+  private static PoolReport awaitHealth(PoolEngine engine, PoolHealth wanted, Duration within)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    PoolReport report = engine.observe(SMALL);
+    while (report.health() != wanted && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      report = engine.observe(SMALL);
+    }
+    assertThat(report.health())
+        .as(
+            "pool health within %s (data %s%%, %d bytes, %s)",
+            within, report.dataPercent(), report.poolSizeBytes(), report.autoextendReason())
+        .isEqualTo(wanted);
+    return report;
+  }
+
+  /** The fill's result as systemd saw it ("success" when dd exited 0), once it has ended. */
+  private static String awaitFillResult(TestVm vm, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      String state =
+          vm.must("systemctl", "show", "--property=SubState", "--value", "thinpool-fill").strip();
+      if (!state.equals("running") && !state.equals("start")) {
+        return vm.must("systemctl", "show", "--property=Result", "--value", "thinpool-fill")
+            .strip();
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("dd into the full pool did not end within " + within);
+  }
+
+  private static ThinPool resource() {
+    ThinPool pool = new ThinPool();
+    pool.setMetadata(new ObjectMetaBuilder().withName("trouble.node").withGeneration(1L).build());
+    return pool;
+  }
+
+  private static Condition condition(ThinPoolStatus status, String type) {
+    return Conditions.find(status.conditions, type).orElseThrow();
+  }
+}

@@ -46,7 +46,22 @@ public class ThinPoolStatus {
     public List<String> devices = new ArrayList<>();
   }
 
+  /** The pool as it is, and the names its consumers (containerd, TopoLVM, ...) are given. */
   public static class PoolStatus {
+    @JsonPropertyDescription("The thin pool LV's name (TopoLVM lvmd: thin-pool.name).")
+    public String name;
+
+    @JsonPropertyDescription("Its volume group (TopoLVM lvmd: volume-group).")
+    public String volumeGroup;
+
+    @JsonPropertyDescription(
+        "device-mapper's name for the pool: <volumeGroup>-<name>, each '-' inside either name"
+            + " doubled (containerd devmapper snapshotter: pool_name).")
+    public String deviceMapperName;
+
+    @JsonPropertyDescription("The pool's device node: /dev/mapper/<deviceMapperName>.")
+    public String devicePath;
+
     @JsonPropertyDescription("Pool data size, human-readable (for kubectl get).")
     public String size;
 

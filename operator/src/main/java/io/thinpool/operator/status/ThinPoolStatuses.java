@@ -151,6 +151,10 @@ public final class ThinPoolStatuses {
 
   private static ThinPoolStatus.PoolStatus pool(PoolReport report) {
     ThinPoolStatus.PoolStatus pool = new ThinPoolStatus.PoolStatus();
+    pool.name = report.poolName();
+    pool.volumeGroup = report.volumeGroup();
+    pool.deviceMapperName = report.deviceMapperName();
+    pool.devicePath = report.devicePath();
     pool.size = humanBytes(report.poolSizeBytes());
     pool.sizeBytes = report.poolSizeBytes();
     pool.dataPercent = report.dataPercent();

@@ -113,6 +113,12 @@ class ThinPoolAgentIT {
     assertThat(built.getStatus().pool.size).isEqualTo("1.79Gi");
     assertThat(built.getStatus().pool.dataPercent).isEqualTo(0.0);
     assertThat(built.getStatus().autoextend.state).isEqualTo("NoRoom");
+    // What consumers are given, as the API server kept it (fields missing from the CRD's schema
+    // would have been pruned).
+    assertThat(built.getStatus().pool.name).isEqualTo("thinpool");
+    assertThat(built.getStatus().pool.volumeGroup).isEqualTo("docker");
+    assertThat(built.getStatus().pool.deviceMapperName).isEqualTo("docker-thinpool");
+    assertThat(built.getStatus().pool.devicePath).isEqualTo("/dev/mapper/docker-thinpool");
     assertThat(built.getStatus().observedGeneration).isEqualTo(built.getMetadata().getGeneration());
     await()
         .atMost(Duration.ofSeconds(10))

@@ -66,14 +66,14 @@ final class PoolOptions {
       names = "--data-percent",
       paramLabel = "N",
       defaultValue = Defaults.DATA_PERCENT_TEXT,
-      description = "Data LV size, % of the VG (default: ${DEFAULT-VALUE}).")
+      description = "Data LV size, %% of the VG (default: ${DEFAULT-VALUE}).")
   int dataPercent;
 
   @Option(
       names = "--metadata-percent",
       paramLabel = "N",
       defaultValue = Defaults.METADATA_PERCENT_TEXT,
-      description = "Metadata LV size, % of the VG (default: ${DEFAULT-VALUE}).")
+      description = "Metadata LV size, %% of the VG (default: ${DEFAULT-VALUE}).")
   int metadataPercent;
 
   @Option(
@@ -108,20 +108,28 @@ final class PoolOptions {
       names = "--threshold",
       paramLabel = "N",
       defaultValue = Defaults.THRESHOLD_PERCENT_TEXT,
-      description = "Autoextend threshold, % data usage (default: ${DEFAULT-VALUE}; 100 disables).")
+      description =
+          "Autoextend threshold, %% data usage (default: ${DEFAULT-VALUE}; 100 disables).")
   int threshold;
 
   @Option(
       names = "--extend-percent",
       paramLabel = "N",
       defaultValue = Defaults.EXTEND_PERCENT_TEXT,
-      description = "Autoextend step, % of the pool (default: ${DEFAULT-VALUE}).")
+      description = "Autoextend step, %% of the pool (default: ${DEFAULT-VALUE}).")
   int extendPercent;
 
   @Option(
       names = "--destroy-existing-data",
       description = "DANGER: wipe devices that carry signatures or foreign physical volumes.")
   boolean destroyExistingData;
+
+  @Option(
+      names = "--adopt-existing",
+      description =
+          "Take over a volume group and pool of these names made without thinpool-operator (the"
+              + " runbook by hand) when they match; their data is not touched.")
+  boolean adoptExisting;
 
   /** The spec these options ask for. */
   PoolSpec spec() {
@@ -136,7 +144,8 @@ final class PoolOptions {
         zeroing,
         wipeSignatures,
         new PoolSpec.AutoextendPolicy(profile, threshold, extendPercent),
-        destroyExistingData);
+        destroyExistingData,
+        adoptExisting);
   }
 
   /** What is wrong with the spec, in the options' names rather than the resource's fields. */

@@ -99,7 +99,8 @@ class EngineCommandTest {
             "--profile=fast",
             "--threshold=70",
             "--extend-percent=30",
-            "--destroy-existing-data");
+            "--destroy-existing-data",
+            "--adopt-existing");
 
     assertThat(spec)
         .isEqualTo(
@@ -114,6 +115,7 @@ class EngineCommandTest {
                 true,
                 false,
                 new PoolSpec.AutoextendPolicy("fast", 70, 30),
+                true,
                 true));
   }
 

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
     description = "Runs the LVM engine once on this node and prints the outcome as JSON.",
     subcommands = {
       EngineCommand.Reconcile.class,
+      EngineCommand.PlanOnly.class,
       EngineCommand.Observe.class,
       EngineCommand.Teardown.class,
       EngineCommand.Recover.class
@@ -46,7 +47,7 @@ final class EngineCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new ParameterException(
-        command.commandLine(), "name an action: reconcile, observe, teardown or recover");
+        command.commandLine(), "name an action: reconcile, plan, observe, teardown or recover");
   }
 
   /** Where the node is, and how long to wait for another engine that is changing it. */
@@ -124,6 +125,11 @@ final class EngineCommand implements Callable<Integer> {
       Map<String, Object> printed = new LinkedHashMap<>();
       printed.put("status", outcome.status());
       printed.put("executed", outcome.executed().stream().map(Object::toString).toList());
+      printed.put(
+          "planned",
+          outcome.status() == PoolEngine.Status.PLANNED
+              ? outcome.plan().steps().stream().map(Object::toString).toList()
+              : List.of());
       printed.put("refusal", outcome.plan() == null ? null : outcome.plan().refusal());
       printed.put(
           "excludedDevices", outcome.plan() == null ? List.of() : outcome.plan().excludedDevices());
@@ -151,6 +157,21 @@ final class EngineCommand implements Callable<Integer> {
     @Override
     int run(PoolEngine engine, PoolSpec spec) throws IOException {
       return print(engine.reconcile(spec));
+    }
+  }
+
+  @Command(
+      name = "plan",
+      description = "Print the steps reconcile would run, each with its reason; change nothing.")
+  static final class PlanOnly extends Action {
+    @Override
+    int run(PoolEngine engine, PoolSpec spec) throws IOException {
+      PoolEngine.Outcome outcome = engine.plan(spec);
+      print(outcome);
+      return outcome.status() == PoolEngine.Status.PLANNED
+              || outcome.status() == PoolEngine.Status.CONVERGED
+          ? 0
+          : 1;
     }
   }
 

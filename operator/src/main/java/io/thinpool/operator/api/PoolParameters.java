@@ -158,6 +158,15 @@ public class PoolParameters {
           + " is then reconciled like one thinpool-operator built (grown, never shrunk).")
   public Boolean adoptExisting = Defaults.ADOPT_EXISTING;
 
+  @Default(Defaults.PLAN_ONLY_TEXT)
+  @JsonPropertyDescription(
+      "Plan only: the agent observes the node and writes the steps it would run (command and"
+          + " reason) into status.plannedSteps, phase "
+          + ThinPoolPhases.PLANNED
+          + ", and changes nothing. Set it to false"
+          + " to apply them. For a first rollout on a fleet.")
+  public Boolean planOnly = Defaults.PLAN_ONLY;
+
   @Default(Defaults.DELETION_POLICY)
   @JsonPropertyDescription(
       "What happens to the pool on the node when its ThinPool is deleted: Retain (leave LVM"

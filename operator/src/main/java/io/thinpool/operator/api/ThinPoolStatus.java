@@ -29,6 +29,10 @@ public class ThinPoolStatus {
   @JsonPropertyDescription("Devices from the spec that are not used, each with the reason.")
   public List<ExcludedDevice> excludedDevices = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "With planOnly: the steps the agent would run, in order, each with its reason; nothing ran.")
+  public List<PlannedStep> plannedSteps = new ArrayList<>();
+
   @JsonPropertyDescription("The last failure of a host command, if the last reconcile failed.")
   public String lastError;
 
@@ -121,6 +125,15 @@ public class ThinPoolStatus {
 
     @JsonPropertyDescription("When the last of those extensions was seen (RFC 3339).")
     public String lastExtensionTime;
+  }
+
+  /** A step of the plan as the engine prints it: the argv (never run through a shell), and why. */
+  public static class PlannedStep {
+    @JsonPropertyDescription("The command's argv, joined by spaces (it never runs in a shell).")
+    public String command;
+
+    @JsonPropertyDescription("Why the agent would run it.")
+    public String reason;
   }
 
   public static class ExcludedDevice {

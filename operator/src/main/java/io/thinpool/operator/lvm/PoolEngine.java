@@ -56,7 +56,9 @@ public final class PoolEngine {
     /** A host command failed; {@link Outcome#failure()} says which and how. */
     FAILED,
     /** Steps ran but the node still differs (e.g. monitoring could not be enabled). */
-    INCOMPLETE
+    INCOMPLETE,
+    /** Plan only: the plan's steps wait to be applied; nothing ran. */
+    PLANNED
   }
 
   /**
@@ -222,6 +224,24 @@ public final class PoolEngine {
         rebuilt.state(),
         rebuilt.report(),
         rebuilt.failure());
+  }
+
+  /**
+   * What a reconcile would do now, running nothing: one observation and its plan. Needs no node
+   * lock, as it changes nothing.
+   */
+  public Outcome plan(PoolSpec spec) {
+    try {
+      HostState state = observer.observe(spec);
+      Plan plan = PoolPlanner.plan(spec, state);
+      Status status =
+          plan.isRefused()
+              ? Status.REFUSED
+              : plan.steps().isEmpty() ? Status.CONVERGED : Status.PLANNED;
+      return new Outcome(status, plan, List.of(), state, PoolReport.of(spec, state), null);
+    } catch (HostCommandException e) {
+      return new Outcome(Status.FAILED, null, List.of(), null, null, e);
+    }
   }
 
   /** Observes the node and reports on the pool without changing anything. */

@@ -38,6 +38,10 @@ public final class ThinPoolStatuses {
 
     Plan plan = outcome.plan();
     status.lastError = outcome.failure() == null ? null : outcome.failure().getMessage();
+    status.plannedSteps =
+        outcome.status() == PoolEngine.Status.PLANNED
+            ? plan.steps().stream().map(ThinPoolStatuses::planned).toList()
+            : List.of();
     if (report != null) {
       status.excludedDevices =
           plan == null
@@ -71,6 +75,13 @@ public final class ThinPoolStatuses {
       case FAILED -> {
         readyReason = "HostCommand" + camel(outcome.failure().kind().name());
         readyMessage = outcome.failure().getMessage();
+      }
+      case PLANNED -> {
+        readyReason = ConditionTypes.PLAN_WAITING;
+        readyMessage =
+            "planOnly: "
+                + plan.steps().size()
+                + " steps wait to be applied (status.plannedSteps); set planOnly to false to run them";
       }
       default -> {
         readyReason = "Incomplete";
@@ -131,6 +142,7 @@ public final class ThinPoolStatuses {
       case REFUSED -> ThinPoolPhases.REFUSED;
       case FAILED -> ThinPoolPhases.FAILED;
       case INCOMPLETE -> ThinPoolPhases.DEGRADED;
+      case PLANNED -> ThinPoolPhases.PLANNED;
       case CONVERGED ->
           !ready
               ? ThinPoolPhases.PENDING
@@ -191,6 +203,13 @@ public final class ThinPoolStatuses {
     }
     autoextend.extensionsObserved = count;
     return autoextend;
+  }
+
+  private static ThinPoolStatus.PlannedStep planned(Step step) {
+    ThinPoolStatus.PlannedStep planned = new ThinPoolStatus.PlannedStep();
+    planned.command = String.join(" ", step.argv());
+    planned.reason = step.why();
+    return planned;
   }
 
   private static ThinPoolStatus.ExcludedDevice excluded(Plan.ExcludedDevice device) {

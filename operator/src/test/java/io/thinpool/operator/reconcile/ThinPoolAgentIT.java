@@ -140,6 +140,40 @@ class ThinPoolAgentIT {
   }
 
   @Test
+  void aPlanOnlyThinPoolShowsItsStepsAndChangesNothingUntilItIsApplied() {
+    ThinPool planOnly = pool("planned.node-a", "node-a", "/dev/sdb");
+    planOnly.getSpec().planOnly = true;
+    client.resource(planOnly).create();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                get("planned.node-a").getStatus() != null
+                    && "Planned".equals(get("planned.node-a").getStatus().phase));
+
+    ThinPool planned = get("planned.node-a");
+    assertThat(planned.getStatus().plannedSteps)
+        .extracting(step -> step.command)
+        .startsWith("pvcreate /dev/sdb", "vgcreate --addtag thinpool.io/managed docker /dev/sdb");
+    assertThat(planned.getStatus().plannedSteps).allMatch(step -> !step.reason.isBlank());
+    assertThat(nodeA.commands()).noneMatch(c -> c.startsWith("pvcreate"));
+
+    client
+        .resources(ThinPool.class)
+        .withName("planned.node-a")
+        .edit(
+            pool -> {
+              pool.getSpec().planOnly = false;
+              return pool;
+            });
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready("planned.node-a"));
+    assertThat(get("planned.node-a").getStatus().plannedSteps).isEmpty();
+    assertThat(nodeA.commands()).anyMatch(c -> c.equals("pvcreate /dev/sdb"));
+  }
+
+  @Test
   void anotherNodesThinPoolIsNeverTouched() {
     client.resource(pool("runbook.node-b", "node-b", "/dev/sdb")).create();
     client.resource(pool("runbook.node-a", "node-a", "/dev/sdb")).create();

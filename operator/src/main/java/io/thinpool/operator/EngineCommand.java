@@ -2,141 +2,234 @@ package io.thinpool.operator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.thinpool.operator.lvm.HostCommand;
+import io.thinpool.operator.lvm.HostCommandException;
 import io.thinpool.operator.lvm.HostCommandRunner;
 import io.thinpool.operator.lvm.NsenterCommandRunner;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.PoolSpec;
 import io.thinpool.operator.lvm.SocketCommandRunner;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * Command line of the thinpool-operator image. {@code engine} runs the node engine once, against
- * this host through nsenter or against a node behind a socket (the local demo VM), and prints the
- * outcome as JSON.
+ * {@code thinpool-operator engine}: runs the node engine once, against this host through nsenter or
+ * against a node behind a socket (the local demo node), and prints the outcome as JSON. The spec is
+ * validated before anything reaches the node; the node's lock keeps it apart from the agent (see
+ * {@link io.thinpool.operator.lvm.NodeLock}).
  */
-final class EngineCommand {
+@Command(
+    name = "engine",
+    description = "Runs the LVM engine once on this node and prints the outcome as JSON.",
+    subcommands = {
+      EngineCommand.Reconcile.class,
+      EngineCommand.PlanOnly.class,
+      EngineCommand.Observe.class,
+      EngineCommand.Teardown.class,
+      EngineCommand.Recover.class
+    })
+final class EngineCommand implements Callable<Integer> {
 
-  static final String USAGE =
-      """
-      usage: thinpool-operator engine (reconcile | teardown | observe | recover) [options]
-        --device PATH             a device for the volume group (repeatable, required)
-        --volume-group NAME       default docker
-        --pool NAME               default thinpool
-        --data-percent N          data LV size, % of the VG (default 90)
-        --metadata-percent N      metadata LV size, % of the VG (default 5)
-        --threshold N             autoextend threshold % (default 80)
-        --extend-percent N        autoextend step % (default 20)
-        --destroy-existing-data   wipe devices that carry signatures or foreign PVs
-        --force                   teardown: also remove volumes that may hold data
-        --confirm-data-loss       recover: required; the pool and its thin volumes are dropped
-                                  from the VG's metadata (a backup stays in /etc/lvm/backup)
-        --node-socket PATH        run commands on the node behind this socket instead of nsenter
-      """;
+  @Spec CommandSpec command;
+  @Mixin HelpOption help;
 
-  private EngineCommand() {}
+  @Override
+  public Integer call() {
+    throw new ParameterException(
+        command.commandLine(), "name an action: reconcile, plan, observe, teardown or recover");
+  }
 
-  static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-    if (args.length < 2 || !args[0].equals("engine") || List.of("-h", "--help").contains(args[1])) {
-      (args.length > 1 && List.of("-h", "--help").contains(args[1]) ? out : err).print(USAGE);
-      return args.length > 1 && List.of("-h", "--help").contains(args[1]) ? 0 : 2;
+  /** Where the node is, and how long to wait for another engine that is changing it. */
+  static final class NodeOptions {
+    @Option(
+        names = "--node-socket",
+        paramLabel = "PATH",
+        description = "Run the commands on the node behind this socket instead of nsenter.")
+    Path socket;
+
+    @Option(
+        names = "--lock-wait",
+        paramLabel = "SECONDS",
+        defaultValue = "60",
+        description =
+            "How long to wait while another engine (the agent) changes the node"
+                + " (default: ${DEFAULT-VALUE}; 0: refuse at once).")
+    int lockWaitSeconds;
+
+    HostCommandRunner connect() {
+      if (socket == null) {
+        return new NsenterCommandRunner();
+      }
+      try {
+        return SocketCommandRunner.connect(socket, Duration.ofSeconds(60));
+      } catch (IOException | HostCommandException e) {
+        throw new EngineFailure("cannot reach the node socket " + socket + ": " + e.getMessage());
+      }
     }
-    String action = args[1];
-    List<String> devices = new ArrayList<>();
-    Map<String, String> options = new LinkedHashMap<>();
-    boolean destroy = false;
-    boolean force = false;
-    boolean confirmDataLoss = false;
-    for (int i = 2; i < args.length; i++) {
-      switch (args[i]) {
-        case "--destroy-existing-data" -> destroy = true;
-        case "--force" -> force = true;
-        case "--confirm-data-loss" -> confirmDataLoss = true;
-        case "--device" -> devices.add(value(args, ++i));
-        default -> {
-          if (!args[i].startsWith("--")) {
-            err.println("unexpected argument: " + args[i]);
-            return 2;
+  }
+
+  /** What the engine's actions share: options, validation, the node, the printed result. */
+  abstract static class Action implements Callable<Integer> {
+    @Spec CommandSpec command;
+    @Mixin PoolOptions pool;
+    @Mixin NodeOptions node;
+    @Mixin HelpOption help;
+
+    @Override
+    public Integer call() throws IOException {
+      PoolSpec spec = pool.spec();
+      List<String> errors = PoolOptions.inOptionNames(spec.validationErrors());
+      if (!errors.isEmpty()) {
+        throw new ParameterException(command.commandLine(), String.join("; ", errors));
+      }
+      if (node.lockWaitSeconds < 0) {
+        throw new ParameterException(
+            command.commandLine(), "--lock-wait: must be 0 or more, got " + node.lockWaitSeconds);
+      }
+      refuseUnconfirmed();
+      HostCommandRunner runner = node.connect();
+      try {
+        PoolEngine engine =
+            new PoolEngine(
+                runner, HostCommand.DEFAULT_TIMEOUT, Duration.ofSeconds(node.lockWaitSeconds));
+        return run(engine, spec);
+      } finally {
+        if (runner instanceof AutoCloseable closeable) {
+          try {
+            closeable.close();
+          } catch (Exception e) {
+            // the result is printed; a socket that does not close cleanly changes nothing
           }
-          options.put(args[i], value(args, ++i));
         }
       }
     }
-    PoolSpec defaults = PoolSpec.runbook(devices.toArray(String[]::new));
-    PoolSpec spec =
-        defaults.toBuilder()
-            .volumeGroup(options.getOrDefault("--volume-group", defaults.volumeGroup()))
-            .poolName(options.getOrDefault("--pool", defaults.poolName()))
-            .sizes(
-                intOption(options, "--data-percent", defaults.dataPercentOfVg()),
-                intOption(options, "--metadata-percent", defaults.metadataPercentOfVg()))
-            .autoextend(
-                new PoolSpec.AutoextendPolicy(
-                    defaults.autoextend().profile(),
-                    intOption(options, "--threshold", defaults.autoextend().thresholdPercent()),
-                    intOption(options, "--extend-percent", defaults.autoextend().extendPercent())))
-            .destroyExistingData(destroy)
-            .build();
 
-    HostCommandRunner runner = new NsenterCommandRunner();
-    if (options.containsKey("--node-socket")) {
-      runner =
-          SocketCommandRunner.connect(
-              Path.of(options.get("--node-socket")), Duration.ofSeconds(60));
+    /** Throws a usage error when the action needs a confirmation it did not get. */
+    void refuseUnconfirmed() {}
+
+    abstract int run(PoolEngine engine, PoolSpec spec) throws IOException;
+
+    /** Prints an outcome; exit status 0 only when the node matches. */
+    int print(PoolEngine.Outcome outcome) throws IOException {
+      Map<String, Object> printed = new LinkedHashMap<>();
+      printed.put("status", outcome.status());
+      printed.put("executed", outcome.executed().stream().map(Object::toString).toList());
+      printed.put(
+          "planned",
+          outcome.status() == PoolEngine.Status.PLANNED
+              ? outcome.plan().steps().stream().map(Object::toString).toList()
+              : List.of());
+      printed.put("refusal", outcome.plan() == null ? null : outcome.plan().refusal());
+      printed.put(
+          "excludedDevices", outcome.plan() == null ? List.of() : outcome.plan().excludedDevices());
+      printed.put("notes", outcome.plan() == null ? List.of() : outcome.plan().notes());
+      printed.put("failure", outcome.failure() == null ? null : outcome.failure().getMessage());
+      printed.put("pool", outcome.report());
+      printJson(printed);
+      return outcome.status() == PoolEngine.Status.CONVERGED ? 0 : 1;
     }
-    PoolEngine engine = new PoolEngine(runner);
-    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    Object result;
-    int exit = 0;
-    switch (action) {
-      case "observe" -> result = engine.observe(spec);
-      case "reconcile", "teardown", "recover" -> {
-        if (action.equals("recover") && !confirmDataLoss) {
-          err.println("recover drops the pool and everything in it: add --confirm-data-loss");
-          return 2;
-        }
-        PoolEngine.Outcome outcome =
-            switch (action) {
-              case "reconcile" -> engine.reconcile(spec);
-              case "teardown" -> engine.teardown(spec, force);
-              default -> engine.recoverPool(spec);
-            };
-        Map<String, Object> printed = new LinkedHashMap<>();
-        printed.put("status", outcome.status());
-        printed.put("executed", outcome.executed().stream().map(Object::toString).toList());
-        printed.put("refusal", outcome.plan() == null ? null : outcome.plan().refusal());
-        printed.put(
-            "excludedDevices",
-            outcome.plan() == null ? List.of() : outcome.plan().excludedDevices());
-        printed.put("notes", outcome.plan() == null ? List.of() : outcome.plan().notes());
-        printed.put("failure", outcome.failure() == null ? null : outcome.failure().getMessage());
-        printed.put("pool", outcome.report());
-        result = printed;
-        exit = outcome.status() == PoolEngine.Status.CONVERGED ? 0 : 1;
-      }
-      default -> {
-        err.print(USAGE);
-        return 2;
-      }
+
+    void printJson(Object value) throws IOException {
+      command
+          .commandLine()
+          .getOut()
+          .println(
+              new ObjectMapper()
+                  .enable(SerializationFeature.INDENT_OUTPUT)
+                  .writeValueAsString(value));
+      command.commandLine().getOut().flush();
     }
-    out.println(json.writeValueAsString(result));
-    return exit;
   }
 
-  private static String value(String[] args, int index) {
-    if (index >= args.length) {
-      throw new IllegalArgumentException(args[index - 1] + " needs a value");
+  @Command(name = "reconcile", description = "Build or fix the pool until it matches the options.")
+  static final class Reconcile extends Action {
+    @Override
+    int run(PoolEngine engine, PoolSpec spec) throws IOException {
+      return print(engine.reconcile(spec));
     }
-    return args[index];
   }
 
-  private static int intOption(Map<String, String> options, String name, int fallback) {
-    return options.containsKey(name) ? Integer.parseInt(options.get(name)) : fallback;
+  @Command(
+      name = "plan",
+      description = "Print the steps reconcile would run, each with its reason; change nothing.")
+  static final class PlanOnly extends Action {
+    @Override
+    int run(PoolEngine engine, PoolSpec spec) throws IOException {
+      PoolEngine.Outcome outcome = engine.plan(spec);
+      print(outcome);
+      return outcome.status() == PoolEngine.Status.PLANNED
+              || outcome.status() == PoolEngine.Status.CONVERGED
+          ? 0
+          : 1;
+    }
+  }
+
+  @Command(name = "observe", description = "Report on the pool; change nothing.")
+  static final class Observe extends Action {
+    @Override
+    int run(PoolEngine engine, PoolSpec spec) throws IOException {
+      printJson(engine.observe(spec));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "teardown",
+      description = "Remove the pool, its volume group and profile (only a VG we created).")
+  static final class Teardown extends Action {
+    @Option(names = "--force", description = "Also remove thin volumes, which may hold data.")
+    boolean force;
+
+    @Override
+    int run(PoolEngine engine, PoolSpec spec) throws IOException {
+      return print(engine.teardown(spec, force));
+    }
+  }
+
+  @Command(
+      name = "recover",
+      description =
+          "Drop a stuck pool and its thin volumes from the VG's metadata, then rebuild it.")
+  static final class Recover extends Action {
+    @Option(
+        names = "--confirm-data-loss",
+        description =
+            "Required: the pool and its thin volumes are lost (a metadata backup stays in"
+                + " /etc/lvm/backup).")
+    boolean confirmDataLoss;
+
+    @Override
+    void refuseUnconfirmed() {
+      if (!confirmDataLoss) {
+        throw new ParameterException(
+            command.commandLine(),
+            "recover drops the pool and everything in it: add --confirm-data-loss");
+      }
+    }
+
+    @Override
+    int run(PoolEngine engine, PoolSpec spec) throws IOException {
+      return print(engine.recoverPool(spec));
+    }
+  }
+
+  /** A failure the user can act on, reported as one line with exit status 1. */
+  static final class EngineFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    EngineFailure(String message) {
+      super(message);
+    }
   }
 }

@@ -10,51 +10,85 @@ import io.thinpool.operator.lvm.NsenterCommandRunner;
 import io.thinpool.operator.lvm.SocketCommandRunner;
 import io.thinpool.operator.metrics.OperatorHttpServer;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
-/** The image's entry point: one image, three modes. */
-public final class Main {
+/**
+ * The image's entry point: one image, three modes. The command line is picocli's: usage errors end
+ * with exit status 2, failures with 1, each as one line naming the command; never a stack trace.
+ */
+@Command(
+    name = "thinpool-operator",
+    customSynopsis = {
+      "thinpool-operator agent        the node agent",
+      "       thinpool-operator controller   the leader-elected controller",
+      "       thinpool-operator engine ...   the LVM engine, once, on this node",
+      ""
+    },
+    footer = {
+      "",
+      "The agent needs NODE_NAME and reads THINPOOL_REFRESH_SECONDS and THINPOOL_NODE_SOCKET;"
+          + " the controller keeps its lease in POD_NAMESPACE. Both serve /metrics, /healthz"
+          + " and /readyz on THINPOOL_HTTP_PORT (8080)."
+    },
+    subcommands = EngineCommand.class)
+public final class Main implements Callable<Integer> {
 
-  static final String USAGE =
-      """
-      usage: thinpool-operator agent        the node agent (needs NODE_NAME; THINPOOL_REFRESH_SECONDS, THINPOOL_NODE_SOCKET)
-                                          both serve /metrics, /healthz, /readyz on THINPOOL_HTTP_PORT (8080)
-             thinpool-operator controller   the leader-elected controller (POD_NAMESPACE holds the lease)
-             thinpool-operator engine ...   run the LVM engine once on this node (engine --help)
-      """;
+  @Spec CommandSpec command;
+  @Mixin HelpOption help;
 
   /** The exit status of a mode that cannot start: its one line on stderr says why. */
   static final int CANNOT_START = 1;
 
-  private Main() {}
+  /** Whether a mode that keeps running (agent, controller) started: then main must not exit. */
+  private boolean serving;
 
-  public static void main(String[] args) throws IOException {
-    String mode = args.length == 0 ? "" : args[0];
-    Settings settings = Settings.fromEnvironment(System.getenv());
-    try {
-      switch (mode) {
-        case "agent" -> agent(settings);
-        case "controller" -> controller(settings);
-        case "engine" -> System.exit(EngineCommand.run(args, System.out, System.err));
-        case "-h", "--help" -> System.out.print(USAGE);
-        default -> {
-          System.err.print(USAGE);
-          System.exit(2);
-        }
-      }
-    } catch (StartupCheck.Failure e) {
-      System.err.println("thinpool-operator " + mode + " cannot start: " + e.getMessage());
-      System.exit(CANNOT_START);
+  public static void main(String[] args) {
+    Main main = new Main();
+    int exit =
+        main.commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+            .execute(args);
+    if (!main.serving) {
+      System.exit(exit);
     }
   }
 
-  private static void agent(Settings settings) throws IOException {
+  /** This command line, printing to {@code out} and {@code err}. */
+  CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine line =
+        new CommandLine(this)
+            .setOut(out)
+            .setErr(err)
+            .setParameterExceptionHandler(Main::usageError)
+            .setExecutionExceptionHandler(Main::failure);
+    lowerCaseUsage(line);
+    return line;
+  }
+
+  @Override
+  public Integer call() {
+    throw new ParameterException(command.commandLine(), "name a mode: agent, controller or engine");
+  }
+
+  @Command(name = "agent", description = "The node agent.")
+  int agent(@Mixin HelpOption help) throws IOException {
+    Settings settings = Settings.fromEnvironment(System.getenv());
     String node =
         settings
             .nodeName()
             .orElseThrow(
                 () ->
-                    new IllegalArgumentException(
+                    new ParameterException(
+                        command.commandLine(),
                         "the agent needs NODE_NAME (the downward API's spec.nodeName)"));
     KubernetesClient client = client();
     StartupCheck.agent(client.getConfiguration(), node);
@@ -64,13 +98,17 @@ public final class Main {
         Operators.agent(client, node, nodeRunner(settings), settings.refresh(), registry),
         settings,
         registry);
+    return 0;
   }
 
-  private static void controller(Settings settings) {
+  @Command(name = "controller", description = "The leader-elected controller.")
+  int controller(@Mixin HelpOption help) {
+    Settings settings = Settings.fromEnvironment(System.getenv());
     KubernetesClient client = client();
     StartupCheck.controller(client.getConfiguration(), settings.leaseNamespace());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     run(client, Operators.controller(client, settings.leaseNamespace(), true), settings, registry);
+    return 0;
   }
 
   private static KubernetesClient client() {
@@ -85,7 +123,7 @@ public final class Main {
   }
 
   /** Starts the operator, then /metrics, /healthz and /readyz on THINPOOL_HTTP_PORT. */
-  private static void run(
+  private void run(
       KubernetesClient client,
       Operator operator,
       Settings settings,
@@ -101,5 +139,39 @@ public final class Main {
       // Without this the probes' server would keep the process alive, unready, for ever.
       throw StartupCheck.failure(e, client.getMasterUrl().toString());
     }
+    serving = true;
+  }
+
+  /** One line: the command, what is wrong, a close option name when there is one. */
+  private static int usageError(ParameterException e, String[] args) {
+    CommandLine line = e.getCommandLine();
+    String message = e.getMessage();
+    if (e instanceof UnmatchedArgumentException unmatched
+        && !unmatched.getSuggestions().isEmpty()) {
+      message += " (did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?)";
+    }
+    line.getErr().println(line.getCommandSpec().qualifiedName() + ": " + message + "; see --help");
+    return line.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /**
+   * One line with what failed; the engine's and the node's failures already say it in words. A mode
+   * that cannot start says so, as scripts and the StartupFailuresIT expect.
+   */
+  private static int failure(Exception e, CommandLine line, ParseResult parsed) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    String what = e instanceof StartupCheck.Failure ? " cannot start: " : ": ";
+    line.getErr()
+        .println(
+            line.getCommandSpec().qualifiedName() + what + message.replaceAll("\\s*\\n\\s*", " "));
+    return e instanceof StartupCheck.Failure
+        ? CANNOT_START
+        : line.getCommandSpec().exitCodeOnExecutionException();
+  }
+
+  /** "usage:" as the engine always printed it (and scripts may grep), on every command. */
+  private static void lowerCaseUsage(CommandLine line) {
+    line.getCommandSpec().usageMessage().synopsisHeading("usage: ");
+    line.getSubcommands().values().forEach(Main::lowerCaseUsage);
   }
 }

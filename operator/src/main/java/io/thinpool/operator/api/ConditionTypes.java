@@ -22,13 +22,18 @@ public final class ConditionTypes {
 
   public static final String CONFLICT = "Conflict";
 
+  /** Ready's reason while planOnly holds back the steps in status.plannedSteps. */
+  public static final String PLAN_WAITING = "PlanWaiting";
+
   /** ThinPoolConfig: a node is degraded, refused, failed or in conflict. */
   public static final String DEGRADED = "Degraded";
 
   static final String THIN_POOL =
       "Kubernetes-style conditions: "
           + READY
-          + " (the pool is built, matches the spec and is healthy), "
+          + " (the pool is built, matches the spec and is healthy; reason "
+          + PLAN_WAITING
+          + " while planOnly holds the steps back), "
           + MONITORED
           + " (dmeventd monitors the pool), "
           + AUTOEXTEND_READY

@@ -163,6 +163,26 @@ public class PoolParameters {
           + " never touched.")
   public Boolean destroyExistingDataOnDevices = Defaults.DESTROY_EXISTING_DATA;
 
+  @Default(Defaults.ADOPT_EXISTING_TEXT)
+  @JsonPropertyDescription(
+      "Adopt a volume group and thin pool of these names that thinpool-operator did not create"
+          + " (made by hand with the runbook). Adopted only when they match: the pool exists as a"
+          + " thin pool, the volume group's physical volumes are exactly the devices, and it holds"
+          + " nothing but the pool and its thin volumes. Adoption tags the volume group as owned,"
+          + " writes and attaches the autoextend profile and turns monitoring on; the pool's data"
+          + " and thin volumes are not touched. Sizes, zeroing and the profile may differ: the pool"
+          + " is then reconciled like one thinpool-operator built (grown, never shrunk).")
+  public Boolean adoptExisting = Defaults.ADOPT_EXISTING;
+
+  @Default(Defaults.PLAN_ONLY_TEXT)
+  @JsonPropertyDescription(
+      "Plan only: the agent observes the node and writes the steps it would run (command and"
+          + " reason) into status.plannedSteps, phase "
+          + ThinPoolPhases.PLANNED
+          + ", and changes nothing. Set it to false"
+          + " to apply them. For a first rollout on a fleet.")
+  public Boolean planOnly = Defaults.PLAN_ONLY;
+
   @Default(Defaults.DELETION_POLICY)
   @JsonPropertyDescription(
       "What happens to the pool on the node when its ThinPool is deleted: Retain (leave LVM"

@@ -6,6 +6,7 @@ public final class ThinPoolPhases {
   public static final String PENDING = "Pending";
   public static final String READY = "Ready";
   public static final String DEGRADED = "Degraded";
+  public static final String PLANNED = "Planned";
   public static final String REFUSED = "Refused";
   public static final String FAILED = "Failed";
   public static final String CONFLICT = "Conflict";
@@ -19,6 +20,8 @@ public final class ThinPoolPhases {
           + DEGRADED
           + " (built, but unhealthy (see the Healthy condition), autoextend cannot fire, a device"
           + " was left out or a step is still pending), "
+          + PLANNED
+          + " (planOnly: the steps the agent would run are in plannedSteps; nothing was changed), "
           + REFUSED
           + " (the agent will not act until the spec or the node changes: the Ready condition says"
           + " why), "

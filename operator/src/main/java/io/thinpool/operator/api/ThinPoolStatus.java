@@ -35,6 +35,10 @@ public class ThinPoolStatus {
           + " clamped to LVM's maximum or a chunk size that differs from the spec.")
   public List<String> notes = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "With planOnly: the steps the agent would run, in order, each with its reason; nothing ran.")
+  public List<PlannedStep> plannedSteps = new ArrayList<>();
+
   @JsonPropertyDescription("The last failure of a host command, if the last reconcile failed.")
   public String lastError;
 
@@ -52,7 +56,22 @@ public class ThinPoolStatus {
     public List<String> devices = new ArrayList<>();
   }
 
+  /** The pool as it is, and the names its consumers (containerd, TopoLVM, ...) are given. */
   public static class PoolStatus {
+    @JsonPropertyDescription("The thin pool LV's name (TopoLVM lvmd: thin-pool.name).")
+    public String name;
+
+    @JsonPropertyDescription("Its volume group (TopoLVM lvmd: volume-group).")
+    public String volumeGroup;
+
+    @JsonPropertyDescription(
+        "device-mapper's name for the pool: <volumeGroup>-<name>, each '-' inside either name"
+            + " doubled (containerd devmapper snapshotter: pool_name).")
+    public String deviceMapperName;
+
+    @JsonPropertyDescription("The pool's device node: /dev/mapper/<deviceMapperName>.")
+    public String devicePath;
+
     @JsonPropertyDescription("Pool data size, human-readable (for kubectl get).")
     public String size;
 
@@ -120,6 +139,15 @@ public class ThinPoolStatus {
 
     @JsonPropertyDescription("When the last of those extensions was seen (RFC 3339).")
     public String lastExtensionTime;
+  }
+
+  /** A step of the plan as the engine prints it: the argv (never run through a shell), and why. */
+  public static class PlannedStep {
+    @JsonPropertyDescription("The command's argv, joined by spaces (it never runs in a shell).")
+    public String command;
+
+    @JsonPropertyDescription("Why the agent would run it.")
+    public String reason;
   }
 
   public static class ExcludedDevice {

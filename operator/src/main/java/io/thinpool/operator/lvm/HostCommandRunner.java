@@ -8,6 +8,15 @@ package io.thinpool.operator.lvm;
 public interface HostCommandRunner {
 
   /**
+   * The lock two engines on this node share (see {@link NodeLock}). By default none: a node only
+   * this runner reaches (an in-memory test node) has no other engine to wait for. Runners that wrap
+   * another must pass its lock on.
+   */
+  default NodeLock nodeLock() {
+    return NodeLock.UNSHARED;
+  }
+
+  /**
    * Runs the command and reports its outcome; a non-zero exit is a result, not an exception.
    *
    * @throws HostCommandException when the command could not be started or was interrupted

@@ -24,6 +24,11 @@ public final class LvmNames {
     return volumeGroup.replace("-", "--") + "-" + lv.replace("-", "--");
   }
 
+  /** The device node of an LV by its device-mapper name, as udev and LVM create it. */
+  public static String devicePath(String volumeGroup, String lv) {
+    return "/dev/mapper/" + dmName(volumeGroup, lv);
+  }
+
   /**
    * The device-mapper tables of these LVs, in the order given: the pool's own name may sit on a
    * "-tpool" layer (when it has thin volumes), which follows it.

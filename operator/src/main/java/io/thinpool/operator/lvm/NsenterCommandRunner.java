@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +32,19 @@ public final class NsenterCommandRunner implements HostCommandRunner {
 
   private static final List<String> NSENTER =
       List.of("nsenter", "-t", "1", "-m", "-u", "-i", "-n", "-p", "--");
+
+  /**
+   * The host's /run as this hostPID container sees it (and as the host itself does): every engine
+   * on the node, in the agent's pod or run by an admin, locks this one host file.
+   */
+  static final Path HOST_LOCK = Path.of("/proc/1/root/run/thinpool-operator/engine.lock");
+
+  private static final NodeLock LOCK = NodeLock.file(HOST_LOCK);
+
+  @Override
+  public NodeLock nodeLock() {
+    return LOCK;
+  }
 
   @Override
   public CommandResult run(HostCommand command) {

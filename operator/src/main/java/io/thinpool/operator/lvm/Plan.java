@@ -29,6 +29,8 @@ public record Plan(
   public enum Reason {
     INVALID_SPEC,
     FOREIGN_VOLUME_GROUP,
+    /** The spec asks to adopt a volume group that does not match it. */
+    ADOPTION_MISMATCH,
     NO_USABLE_DEVICE,
     DEVICE_IN_USE,
     VOLUMES_EXIST
@@ -46,12 +48,9 @@ public record Plan(
             + name
             + " exists but is not tagged "
             + LvmNames.OWNER_TAG
-            + ": thinpool-operator never modifies a volume group it did not create. "
-            + "To hand it over, run `vgchange --addtag "
-            + LvmNames.OWNER_TAG
-            + " "
-            + name
-            + "`; otherwise choose another volumeGroup",
+            + ": thinpool-operator never modifies a volume group it did not create. To hand it"
+            + " over with its pool, set adoptExisting (engine: --adopt-existing); otherwise choose"
+            + " another volumeGroup",
         List.of());
   }
 

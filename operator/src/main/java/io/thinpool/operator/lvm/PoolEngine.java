@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,18 +21,31 @@ public final class PoolEngine {
   private static final Logger LOG = LoggerFactory.getLogger(PoolEngine.class);
   static final int MAX_ROUNDS = 3;
 
+  /**
+   * How long the agent waits for another engine on its node (an admin's command) before it reports
+   * the node busy and tries again soon (a transient failure).
+   */
+  public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(10);
+
   private final HostCommandRunner runner;
   private final HostObserver observer;
   private final Duration stepTimeout;
+  private final Duration lockWait;
 
   public PoolEngine(HostCommandRunner runner) {
-    this(runner, HostCommand.DEFAULT_TIMEOUT);
+    this(runner, HostCommand.DEFAULT_TIMEOUT, DEFAULT_LOCK_WAIT);
   }
 
-  public PoolEngine(HostCommandRunner runner, Duration stepTimeout) {
+  /**
+   * @param stepTimeout how long one step may run before it is killed
+   * @param lockWait how long to wait for another engine on the node to finish (see {@link
+   *     NodeLock})
+   */
+  public PoolEngine(HostCommandRunner runner, Duration stepTimeout, Duration lockWait) {
     this.runner = runner;
     this.observer = new HostObserver(runner);
     this.stepTimeout = stepTimeout;
+    this.lockWait = lockWait;
   }
 
   public enum Status {
@@ -42,7 +56,9 @@ public final class PoolEngine {
     /** A host command failed; {@link Outcome#failure()} says which and how. */
     FAILED,
     /** Steps ran but the node still differs (e.g. monitoring could not be enabled). */
-    INCOMPLETE
+    INCOMPLETE,
+    /** Plan only: the plan's steps wait to be applied; nothing ran. */
+    PLANNED
   }
 
   /**
@@ -81,11 +97,14 @@ public final class PoolEngine {
   }
 
   public Outcome reconcile(PoolSpec spec) {
-    return converge(spec, state -> PoolPlanner.plan(spec, state));
+    return underNodeLock("reconcile", spec, () -> build(spec));
   }
 
   public Outcome teardown(PoolSpec spec, boolean forceRemoveVolumes) {
-    return converge(spec, state -> PoolPlanner.planTeardown(spec, state, forceRemoveVolumes));
+    return underNodeLock(
+        "teardown",
+        spec,
+        () -> converge(spec, state -> PoolPlanner.planTeardown(spec, state, forceRemoveVolumes)));
   }
 
   /**
@@ -95,6 +114,10 @@ public final class PoolEngine {
    * of the metadata as it was stays in /etc/lvm/backup. Only for a VG we own, and only when asked.
    */
   public Outcome recoverPool(PoolSpec spec) {
+    return underNodeLock("recovery", spec, () -> recover(spec));
+  }
+
+  private Outcome recover(PoolSpec spec) {
     HostState state = observer.observe(spec);
     Optional<HostState.VolumeGroup> vg = state.volumeGroup(spec.volumeGroup());
     if (vg.isEmpty() || !vg.get().ownedByUs()) {
@@ -192,7 +215,7 @@ public final class PoolEngine {
           e.getMessage());
       return new Outcome(Status.FAILED, null, executed, state, PoolReport.of(spec, state), e);
     }
-    Outcome rebuilt = reconcile(spec);
+    Outcome rebuilt = build(spec);
     executed.addAll(rebuilt.executed());
     return new Outcome(
         rebuilt.status(),
@@ -203,9 +226,49 @@ public final class PoolEngine {
         rebuilt.failure());
   }
 
+  /**
+   * What a reconcile would do now, running nothing: one observation and its plan. Needs no node
+   * lock, as it changes nothing.
+   */
+  public Outcome plan(PoolSpec spec) {
+    try {
+      HostState state = observer.observe(spec);
+      Plan plan = PoolPlanner.plan(spec, state);
+      Status status =
+          plan.isRefused()
+              ? Status.REFUSED
+              : plan.steps().isEmpty() ? Status.CONVERGED : Status.PLANNED;
+      return new Outcome(status, plan, List.of(), state, PoolReport.of(spec, state), null);
+    } catch (HostCommandException e) {
+      return new Outcome(Status.FAILED, null, List.of(), null, null, e);
+    }
+  }
+
   /** Observes the node and reports on the pool without changing anything. */
   public PoolReport observe(PoolSpec spec) {
     return PoolReport.of(spec, observer.observe(spec));
+  }
+
+  private Outcome build(PoolSpec spec) {
+    return converge(spec, state -> PoolPlanner.plan(spec, state));
+  }
+
+  /** Runs {@code work} holding the node's lock; a node another engine keeps busy is a failure. */
+  private Outcome underNodeLock(String action, PoolSpec spec, Supplier<Outcome> work) {
+    NodeLock.Held held;
+    try {
+      held =
+          runner
+              .nodeLock()
+              .acquire(
+                  action + " of " + LvmNames.lvPath(spec.volumeGroup(), spec.poolName()), lockWait);
+    } catch (HostCommandException e) {
+      LOG.warn("pool {}/{}: {}", spec.volumeGroup(), spec.poolName(), e.getMessage());
+      return new Outcome(Status.FAILED, null, List.of(), null, null, e);
+    }
+    try (held) {
+      return work.get();
+    }
   }
 
   private Outcome converge(PoolSpec spec, Function<HostState, Plan> planner) {

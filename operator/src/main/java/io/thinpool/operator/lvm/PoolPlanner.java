@@ -17,8 +17,9 @@ import java.util.Optional;
  * sequence interrupted after any step is finished by the next plan, and a converged node plans
  * nothing. No I/O happens here.
  *
- * <p>A plan is made in phases, in the order their steps must run: refusals, leftovers, devices,
- * volume group, pool, profile, monitoring. Each phase reads the observation and appends its steps.
+ * <p>A plan is made in phases, in the order their steps must run: refusals, adoption, leftovers,
+ * devices, volume group, pool, profile, monitoring. Each phase reads the observation and appends
+ * its steps.
  */
 public final class PoolPlanner {
 
@@ -50,8 +51,14 @@ public final class PoolPlanner {
     if (!errors.isEmpty()) {
       return Plan.refused(Reason.INVALID_SPEC, String.join("; ", errors), List.of());
     }
-    if (state.volumeGroup(spec.volumeGroup()).filter(vg -> !vg.ownedByUs()).isPresent()) {
+    Optional<VolumeGroup> foreign =
+        state.volumeGroup(spec.volumeGroup()).filter(vg -> !vg.ownedByUs());
+    if (foreign.isPresent() && !spec.adoptExisting()) {
       return Plan.refusedForeignVolumeGroup(spec.volumeGroup());
+    }
+    Optional<String> mismatch = foreign.flatMap(vg -> Adoption.mismatch(spec, state, vg));
+    if (mismatch.isPresent()) {
+      return Plan.refused(Reason.ADOPTION_MISMATCH, mismatch.get(), List.of());
     }
     return new PoolPlanner(spec, state).build();
   }
@@ -69,6 +76,7 @@ public final class PoolPlanner {
     if (refusal.isPresent()) {
       return refusal.get();
     }
+    vg.filter(g -> !g.ownedByUs()).ifPresent(g -> steps.add(Adoption.tag(spec, state, g)));
     steps.addAll(Leftovers.removal(leftovers, LEFTOVER_WHY));
     prepareDevices();
     volumeGroup();

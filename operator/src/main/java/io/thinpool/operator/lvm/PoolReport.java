@@ -10,6 +10,9 @@ import java.util.Optional;
  * What a user wants to know about one node's pool, read off an observation: sizes and usage,
  * monitoring, and whether dmeventd's autoextend can actually fire.
  *
+ * @param deviceMapperName device-mapper's name for the pool ({@link LvmNames#dmName}): what
+ *     consumers such as containerd's devmapper snapshotter ({@code pool_name}) are given
+ * @param devicePath the pool's device node, {@code /dev/mapper/<deviceMapperName>}
  * @param extensionStepBytes what one autoextend adds: the pool's size times the extend percentage,
  *     in whole extents
  * @param autoextend READY when monitored, attached, enabled, and the VG has room for one step
@@ -19,6 +22,9 @@ import java.util.Optional;
  */
 public record PoolReport(
     String volumeGroup,
+    String poolName,
+    String deviceMapperName,
+    String devicePath,
     long vgSizeBytes,
     long vgFreeBytes,
     List<String> devices,
@@ -137,6 +143,9 @@ public record PoolReport(
     }
     return new PoolReport(
         spec.volumeGroup(),
+        spec.poolName(),
+        LvmNames.dmName(spec.volumeGroup(), spec.poolName()),
+        LvmNames.devicePath(spec.volumeGroup(), spec.poolName()),
         vg.map(VolumeGroup::sizeBytes).orElse(0L),
         vgFree,
         devices,

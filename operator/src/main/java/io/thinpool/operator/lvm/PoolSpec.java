@@ -21,6 +21,8 @@ import java.util.List;
  * @param wipeSignatures whether lvcreate wipes signatures (runbook: {@code --wipesignatures y})
  * @param autoextend the metadata profile that drives dmeventd's autoextend
  * @param destroyExistingData explicit opt-in to wipe devices that carry signatures or foreign PVs
+ * @param adoptExisting explicit opt-in to take over a volume group and pool of these names that
+ *     thinpool-operator did not create, when they match (see {@link Adoption})
  */
 public record PoolSpec(
     List<String> devices,
@@ -34,7 +36,8 @@ public record PoolSpec(
     boolean zeroing,
     boolean wipeSignatures,
     AutoextendPolicy autoextend,
-    boolean destroyExistingData) {
+    boolean destroyExistingData,
+    boolean adoptExisting) {
 
   /**
    * The autoextend policy written to {@code /etc/lvm/profile/<profile>.profile}.
@@ -71,7 +74,8 @@ public record PoolSpec(
         Defaults.ZEROING,
         Defaults.WIPE_SIGNATURES,
         AutoextendPolicy.RUNBOOK,
-        Defaults.DESTROY_EXISTING_DATA);
+        Defaults.DESTROY_EXISTING_DATA,
+        Defaults.ADOPT_EXISTING);
   }
 
   public Builder toBuilder() {
@@ -92,6 +96,7 @@ public record PoolSpec(
     private boolean wipeSignatures;
     private AutoextendPolicy autoextend;
     private boolean destroyExistingData;
+    private boolean adoptExisting;
 
     private Builder(PoolSpec from) {
       devices = from.devices;
@@ -106,6 +111,7 @@ public record PoolSpec(
       wipeSignatures = from.wipeSignatures;
       autoextend = from.autoextend;
       destroyExistingData = from.destroyExistingData;
+      adoptExisting = from.adoptExisting;
     }
 
     public Builder devices(String... paths) {
@@ -160,6 +166,11 @@ public record PoolSpec(
       return this;
     }
 
+    public Builder adoptExisting(boolean adopt) {
+      adoptExisting = adopt;
+      return this;
+    }
+
     public PoolSpec build() {
       return new PoolSpec(
           devices,
@@ -173,7 +184,8 @@ public record PoolSpec(
           zeroing,
           wipeSignatures,
           autoextend,
-          destroyExistingData);
+          destroyExistingData,
+          adoptExisting);
     }
   }
 

@@ -35,6 +35,7 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SocketChannel channel;
+  private final NodeLock lock;
   private final BlockingQueue<JsonNode> replies = new LinkedBlockingQueue<>();
   private final AtomicLong ids = new AtomicLong();
 
@@ -46,11 +47,19 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
   }
 
   public SocketCommandRunner(Path socket) throws IOException {
+    // The node behind a socket is reached only through that socket on this machine: engines
+    // that share the node share the lock file beside it.
+    lock = NodeLock.file(socket.resolveSibling(socket.getFileName() + ".lock"));
     channel = SocketChannel.open(StandardProtocolFamily.UNIX);
     channel.connect(UnixDomainSocketAddress.of(socket));
     Thread reader = new Thread(this::readReplies, "node-socket-replies");
     reader.setDaemon(true);
     reader.start();
+  }
+
+  @Override
+  public NodeLock nodeLock() {
+    return lock;
   }
 
   @Override

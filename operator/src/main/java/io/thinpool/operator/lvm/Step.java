@@ -19,6 +19,8 @@ public record Step(Intent intent, List<String> argv, String stdin, String why) {
     CREATE_PHYSICAL_VOLUME,
     CREATE_VOLUME_GROUP,
     EXTEND_VOLUME_GROUP,
+    /** vgchange --addtag on a volume group made without us that matches the spec: adoption. */
+    ADOPT_VOLUME_GROUP,
     ACTIVATE_POOL,
     SET_ZEROING,
     /** lvextend of the pool to the spec's share of the volume group. */

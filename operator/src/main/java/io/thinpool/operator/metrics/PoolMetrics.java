@@ -11,7 +11,9 @@ import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.CommandResult;
+import io.thinpool.operator.lvm.HostCommand;
 import io.thinpool.operator.lvm.HostCommandRunner;
+import io.thinpool.operator.lvm.NodeLock;
 import io.thinpool.operator.status.Conditions;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,22 +66,30 @@ public final class PoolMetrics {
 
   /** Times every host command and counts failures, by program (lvm, lvcreate, dmsetup, ...). */
   public HostCommandRunner metered(HostCommandRunner runner) {
-    return command -> {
-      Timer.Sample sample = Timer.start(registry);
-      CommandResult result = runner.run(command);
-      sample.stop(
-          Timer.builder("thinpool.lvm.command.duration")
-              .description("Host commands the engine ran")
+    return new HostCommandRunner() {
+      @Override
+      public CommandResult run(HostCommand command) {
+        Timer.Sample sample = Timer.start(registry);
+        CommandResult result = runner.run(command);
+        sample.stop(
+            Timer.builder("thinpool.lvm.command.duration")
+                .description("Host commands the engine ran")
+                .tags("node", node, "command", command.program())
+                .register(registry));
+        if (!result.succeeded()) {
+          Counter.builder("thinpool.lvm.command.failures")
+              .description("Host commands that failed or timed out")
               .tags("node", node, "command", command.program())
-              .register(registry));
-      if (!result.succeeded()) {
-        Counter.builder("thinpool.lvm.command.failures")
-            .description("Host commands that failed or timed out")
-            .tags("node", node, "command", command.program())
-            .register(registry)
-            .increment();
+              .register(registry)
+              .increment();
+        }
+        return result;
       }
-      return result;
+
+      @Override
+      public NodeLock nodeLock() {
+        return runner.nodeLock();
+      }
     };
   }
 

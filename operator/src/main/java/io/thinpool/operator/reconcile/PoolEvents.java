@@ -38,6 +38,9 @@ final class PoolEvents {
   static List<PoolEvent> between(ThinPoolStatus before, ThinPoolStatus after, List<Step> executed) {
     List<PoolEvent> events = new ArrayList<>();
     Set<Intent> done = executed.stream().map(Step::intent).collect(Collectors.toSet());
+    executed.stream()
+        .filter(step -> step.intent() == Intent.ADOPT_VOLUME_GROUP)
+        .forEach(step -> events.add(new PoolEvent(false, "Adopted", step.why())));
     if (done.contains(Intent.CONVERT_TO_POOL)) {
       events.add(new PoolEvent(false, "PoolCreated", "thin pool created: " + describe(after)));
     }

@@ -39,7 +39,8 @@ final class PoolSpecs {
             Objects.requireNonNullElse(policy.thresholdPercent, Defaults.THRESHOLD_PERCENT),
             Objects.requireNonNullElse(policy.extendPercent, Defaults.EXTEND_PERCENT)),
         Objects.requireNonNullElse(
-            parameters.destroyExistingDataOnDevices, Defaults.DESTROY_EXISTING_DATA));
+            parameters.destroyExistingDataOnDevices, Defaults.DESTROY_EXISTING_DATA),
+        Objects.requireNonNullElse(parameters.adoptExisting, Defaults.ADOPT_EXISTING));
   }
 
   /**

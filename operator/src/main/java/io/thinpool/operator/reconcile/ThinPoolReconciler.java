@@ -16,6 +16,7 @@ import io.thinpool.operator.lvm.Plan;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.Step;
 import io.thinpool.operator.metrics.PoolMetrics;
+import io.thinpool.operator.rules.Defaults;
 import io.thinpool.operator.status.Conditions;
 import io.thinpool.operator.status.ThinPoolStatuses;
 import java.time.Clock;
@@ -86,7 +87,11 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     if (older.isPresent()) {
       status = conflicted(pool, older.get());
     } else {
-      PoolEngine.Outcome outcome = new PoolEngine(node).reconcile(PoolSpecs.of(pool.getSpec()));
+      PoolEngine engine = new PoolEngine(node);
+      PoolEngine.Outcome outcome =
+          Objects.requireNonNullElse(pool.getSpec().planOnly, Defaults.PLAN_ONLY)
+              ? engine.plan(PoolSpecs.of(pool.getSpec()))
+              : engine.reconcile(PoolSpecs.of(pool.getSpec()));
       executed = outcome.executed();
       next = nextAttempt(outcome, refresh);
       status = statusAfter(pool, outcome);

@@ -24,6 +24,10 @@ public final class Defaults {
   public static final String WIPE_SIGNATURES_TEXT = "" + WIPE_SIGNATURES;
   public static final boolean DESTROY_EXISTING_DATA = false;
   public static final String DESTROY_EXISTING_DATA_TEXT = "" + DESTROY_EXISTING_DATA;
+  public static final boolean ADOPT_EXISTING = false;
+  public static final String ADOPT_EXISTING_TEXT = "" + ADOPT_EXISTING;
+  public static final boolean PLAN_ONLY = false;
+  public static final String PLAN_ONLY_TEXT = "" + PLAN_ONLY;
 
   public static final String PROFILE = "docker-thinpool";
   public static final int THRESHOLD_PERCENT = 80;

@@ -39,6 +39,10 @@ public final class ThinPoolStatuses {
 
     Plan plan = outcome.plan();
     status.lastError = outcome.failure() == null ? null : outcome.failure().getMessage();
+    status.plannedSteps =
+        outcome.status() == PoolEngine.Status.PLANNED
+            ? plan.steps().stream().map(ThinPoolStatuses::planned).toList()
+            : List.of();
     if (report != null) {
       status.excludedDevices =
           plan == null
@@ -77,6 +81,13 @@ public final class ThinPoolStatuses {
       case FAILED -> {
         readyReason = "HostCommand" + camel(outcome.failure().kind().name());
         readyMessage = outcome.failure().getMessage();
+      }
+      case PLANNED -> {
+        readyReason = ConditionTypes.PLAN_WAITING;
+        readyMessage =
+            "planOnly: "
+                + plan.steps().size()
+                + " steps wait to be applied (status.plannedSteps); set planOnly to false to run them";
       }
       default -> {
         readyReason = "Incomplete";
@@ -151,6 +162,7 @@ public final class ThinPoolStatuses {
       case REFUSED -> ThinPoolPhases.REFUSED;
       case FAILED -> ThinPoolPhases.FAILED;
       case INCOMPLETE -> ThinPoolPhases.DEGRADED;
+      case PLANNED -> ThinPoolPhases.PLANNED;
       case CONVERGED ->
           !built
               ? ThinPoolPhases.PENDING
@@ -171,6 +183,10 @@ public final class ThinPoolStatuses {
 
   private static ThinPoolStatus.PoolStatus pool(PoolReport report) {
     ThinPoolStatus.PoolStatus pool = new ThinPoolStatus.PoolStatus();
+    pool.name = report.poolName();
+    pool.volumeGroup = report.volumeGroup();
+    pool.deviceMapperName = report.deviceMapperName();
+    pool.devicePath = report.devicePath();
     pool.size = humanBytes(report.poolSizeBytes());
     pool.sizeBytes = report.poolSizeBytes();
     pool.dataPercent = report.dataPercent();
@@ -207,6 +223,13 @@ public final class ThinPoolStatuses {
     }
     autoextend.extensionsObserved = count;
     return autoextend;
+  }
+
+  private static ThinPoolStatus.PlannedStep planned(Step step) {
+    ThinPoolStatus.PlannedStep planned = new ThinPoolStatus.PlannedStep();
+    planned.command = String.join(" ", step.argv());
+    planned.reason = step.why();
+    return planned;
   }
 
   private static ThinPoolStatus.ExcludedDevice excluded(Plan.ExcludedDevice device) {

@@ -145,7 +145,16 @@ class ApiValidationIT {
   void kubectlGetShowsTheColumnsUsersWatch() {
     assertThat(KubeApi.printedColumns(client, "/apis/thinpool.io/v1alpha1/thinpools"))
         .containsExactly(
-            "Name", "Node", "Config", "Size", "Data%", "Meta%", "Autoextend", "Ready", "Age");
+            "Name",
+            "Node",
+            "Config",
+            "Size",
+            "Data%",
+            "Meta%",
+            "Autoextend",
+            "Phase",
+            "Ready",
+            "Age");
     assertThat(KubeApi.printedColumns(client, "/apis/thinpool.io/v1alpha1/thinpoolconfigs"))
         .containsExactly("Name", "Ready", "Max Data%", "Max Meta%", "Age");
   }

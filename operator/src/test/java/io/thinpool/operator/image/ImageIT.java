@@ -106,10 +106,12 @@ class ImageIT {
 
   @Test
   void theEngineModeRunsOnTheJlinkedRuntime() {
-    Result help = inImage("engine", "--help");
+    Result help = inImage("engine", "reconcile", "--help");
 
     assertThat(help.exitCode()).as(help.out() + help.err()).isZero();
-    assertThat(help.out()).contains("usage: thinpool-operator engine").contains("--device PATH");
+    assertThat(help.out())
+        .contains("usage: thinpool-operator engine reconcile")
+        .contains("--device=PATH");
   }
 
   @Test

@@ -64,6 +64,7 @@ class PoolPlannerTest {
             true,
             false,
             new PoolSpec.AutoextendPolicy("tp-70", 70, 10),
+            false,
             false);
 
     Plan plan = PoolPlanner.plan(custom, node().disk("/dev/sdc").build());
@@ -247,8 +248,92 @@ class PoolPlannerTest {
                 .build());
 
     assertThat(plan.refusal().reason()).isEqualTo(Plan.Reason.FOREIGN_VOLUME_GROUP);
-    assertThat(plan.refusal().message()).contains("vgchange --addtag thinpool.io/managed docker");
+    assertThat(plan.refusal().message()).contains("set adoptExisting");
     assertThat(plan.steps()).isEmpty();
+  }
+
+  /** A pool made by hand with the runbook: untagged, no profile, not monitored, one thin volume. */
+  private static States handMade(String... devices) {
+    States node = node();
+    for (String device : devices) {
+      node.pv(device, "docker");
+    }
+    return node.vg(
+        "docker",
+        false,
+        511,
+        2,
+        States.pool("thinpool", 459, "", false),
+        States.thin("images", "thinpool"));
+  }
+
+  @Test
+  void whenAdoptionIsAskedForAMatchingVgThenItIsTaggedAndGivenProfileAndMonitoringOnly() {
+    PoolSpec adopt = RUNBOOK.toBuilder().adoptExisting(true).build();
+
+    Plan plan = PoolPlanner.plan(adopt, handMade("/dev/sdb").build());
+
+    assertThat(plan.isRefused()).isFalse();
+    assertThat(plan.steps())
+        .extracting(Step::intent)
+        .containsExactly(
+            Step.Intent.ADOPT_VOLUME_GROUP,
+            Step.Intent.MAKE_PROFILE_DIRECTORY,
+            Step.Intent.WRITE_PROFILE_COPY,
+            Step.Intent.PUT_PROFILE_IN_PLACE,
+            Step.Intent.ATTACH_PROFILE,
+            Step.Intent.ENABLE_MONITORING);
+    assertThat(lines(plan).get(0)).isEqualTo("vgchange --addtag thinpool.io/managed docker");
+    assertThat(plan.steps().get(0).why())
+        .contains("on /dev/sdb")
+        .contains("thin volumes images (kept as they are)");
+  }
+
+  @Test
+  void whenTheAdoptedVgDoesNotMatchThenEachDifferenceIsARefusalReason() {
+    PoolSpec adopt =
+        PoolSpec.runbook("/dev/sdb", "/dev/sdd").toBuilder().adoptExisting(true).build();
+    HostState mismatched =
+        node()
+            .pv("/dev/sdb", "docker")
+            .pv("/dev/sdc", "docker")
+            .vg(
+                "docker",
+                false,
+                1022,
+                100,
+                States.linear("thinpool", 459),
+                States.linear("precious", 10))
+            .build();
+
+    Plan plan = PoolPlanner.plan(adopt, mismatched);
+
+    assertThat(plan.refusal().reason()).isEqualTo(Plan.Reason.ADOPTION_MISMATCH);
+    assertThat(plan.refusal().message())
+        .contains("thinpool is a linear volume, not a thin pool")
+        .contains("it is also on /dev/sdc, which devices does not list")
+        .contains("devices lists /dev/sdd, which it is not on")
+        .contains("it also holds precious, which is not a thin volume of thinpool");
+    assertThat(plan.steps()).isEmpty();
+  }
+
+  @Test
+  void whenTheForeignVgHasNoPoolThenAdoptionIsRefused() {
+    PoolSpec adopt = RUNBOOK.toBuilder().adoptExisting(true).build();
+
+    Plan plan =
+        PoolPlanner.plan(
+            adopt, node().pv("/dev/sdb", "docker").vg("docker", false, 511, 511).build());
+
+    assertThat(plan.refusal().reason()).isEqualTo(Plan.Reason.ADOPTION_MISMATCH);
+    assertThat(plan.refusal().message()).contains("it holds no LV named thinpool");
+  }
+
+  @Test
+  void whenTheVgIsOursAlreadyTheAdoptionFlagChangesNothing() {
+    PoolSpec adopt = RUNBOOK.toBuilder().adoptExisting(true).build();
+
+    assertThat(PoolPlanner.plan(adopt, runbookPool("/dev/sdb").build()).isEmpty()).isTrue();
   }
 
   @Test

@@ -43,6 +43,11 @@ final class RecordingRunner implements HostCommandRunner {
   }
 
   @Override
+  public NodeLock nodeLock() {
+    return delegate.nodeLock();
+  }
+
+  @Override
   public CommandResult run(HostCommand command) {
     if (!readOnly(command)) {
       if (mutations == crashAfter) {

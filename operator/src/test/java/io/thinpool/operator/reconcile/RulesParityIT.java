@@ -79,7 +79,7 @@ class RulesParityIT {
                   + " thinpoolmeta, dataPercentOfVg: 90, metadataPercentOfVg: 5, chunkSize: 512Ki,"
                   + " zeroing: false, wipeSignatures: true, autoextend: {profile: docker-thinpool,"
                   + " thresholdPercent: 80, extendPercent: 20}, destroyExistingDataOnDevices: false,"
-                  + " deletionPolicy: Retain}"),
+                  + " adoptExisting: false, planOnly: false, deletionPolicy: Retain}"),
           valid("{devices: [/dev/nvme0n1]}"),
           valid("{devices: [/dev/disk/by-id/wwn-0x5000c500a1b2c3d4]}"),
           valid("{devices: ['/dev/disk/by-path/pci-0000:00:1f.2-ata-1']}"),
@@ -105,7 +105,9 @@ class RulesParityIT {
           valid("{autoextend: {thresholdPercent: 100, extendPercent: 100}}"),
           valid("{autoextend: {profile: snapshots.v1}}"),
           valid("{deletionPolicy: Delete}"),
-          valid("{zeroing: true, wipeSignatures: false, destroyExistingDataOnDevices: true}"),
+          valid(
+              "{zeroing: true, wipeSignatures: false, destroyExistingDataOnDevices: true,"
+                  + " adoptExisting: true, planOnly: true}"),
           invalid("{devices: []}", "devices", null, null),
           invalid("{volumeGroup: docker, devices: null}", "devices", null, null),
           invalid("{devices: [sdb]}", "devices", "sdb", PoolRules.NOT_A_DEVICE_PATH),

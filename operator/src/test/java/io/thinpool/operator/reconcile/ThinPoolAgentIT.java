@@ -113,6 +113,12 @@ class ThinPoolAgentIT {
     assertThat(built.getStatus().pool.size).isEqualTo("1.79Gi");
     assertThat(built.getStatus().pool.dataPercent).isEqualTo(0.0);
     assertThat(built.getStatus().autoextend.state).isEqualTo("NoRoom");
+    // What consumers are given, as the API server kept it (fields missing from the CRD's schema
+    // would have been pruned).
+    assertThat(built.getStatus().pool.name).isEqualTo("thinpool");
+    assertThat(built.getStatus().pool.volumeGroup).isEqualTo("docker");
+    assertThat(built.getStatus().pool.deviceMapperName).isEqualTo("docker-thinpool");
+    assertThat(built.getStatus().pool.devicePath).isEqualTo("/dev/mapper/docker-thinpool");
     assertThat(built.getStatus().observedGeneration).isEqualTo(built.getMetadata().getGeneration());
     await()
         .atMost(Duration.ofSeconds(10))
@@ -131,6 +137,40 @@ class ThinPoolAgentIT {
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> Double.valueOf(42.5).equals(get("runbook.node-a").getStatus().pool.dataPercent));
+  }
+
+  @Test
+  void aPlanOnlyThinPoolShowsItsStepsAndChangesNothingUntilItIsApplied() {
+    ThinPool planOnly = pool("planned.node-a", "node-a", "/dev/sdb");
+    planOnly.getSpec().planOnly = true;
+    client.resource(planOnly).create();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                get("planned.node-a").getStatus() != null
+                    && "Planned".equals(get("planned.node-a").getStatus().phase));
+
+    ThinPool planned = get("planned.node-a");
+    assertThat(planned.getStatus().plannedSteps)
+        .extracting(step -> step.command)
+        .startsWith("pvcreate /dev/sdb", "vgcreate --addtag thinpool.io/managed docker /dev/sdb");
+    assertThat(planned.getStatus().plannedSteps).allMatch(step -> !step.reason.isBlank());
+    assertThat(nodeA.commands()).noneMatch(c -> c.startsWith("pvcreate"));
+
+    client
+        .resources(ThinPool.class)
+        .withName("planned.node-a")
+        .edit(
+            pool -> {
+              pool.getSpec().planOnly = false;
+              return pool;
+            });
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready("planned.node-a"));
+    assertThat(get("planned.node-a").getStatus().plannedSteps).isEmpty();
+    assertThat(nodeA.commands()).anyMatch(c -> c.equals("pvcreate /dev/sdb"));
   }
 
   @Test

@@ -40,6 +40,24 @@ class ThinPoolStatusesTest {
   }
 
   @Test
+  void aPlanOnlyOutcomeIsPlannedNotReadyAndListsItsStepsWithReasons() {
+    FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
+    PoolEngine.Outcome outcome = new PoolEngine(node).plan(HALF);
+
+    ThinPoolStatus status = ThinPoolStatuses.from(resource(null), outcome, null, T0);
+
+    assertThat(status.phase).isEqualTo(ThinPoolPhases.PLANNED);
+    assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(status, "Ready").getReason()).isEqualTo(ConditionTypes.PLAN_WAITING);
+    assertThat(status.plannedSteps)
+        .extracting(step -> step.command)
+        .startsWith("pvcreate /dev/sdb", "vgcreate --addtag thinpool.io/managed docker /dev/sdb");
+    assertThat(status.plannedSteps.get(0).reason).contains("/dev/sdb");
+    assertThat(status.pool).isNull();
+    assertThat(node.commands()).noneMatch(c -> c.startsWith("pvcreate"));
+  }
+
+  @Test
   void theRunbookPoolIsReadyMonitoredButDegradedBecauseAutoextendHasNoRoom() {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
     PoolEngine.Outcome outcome = new PoolEngine(node).reconcile(PoolSpec.runbook("/dev/sdb"));

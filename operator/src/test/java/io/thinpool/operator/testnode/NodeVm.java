@@ -4,6 +4,7 @@ import io.thinpool.operator.lvm.CommandResult;
 import io.thinpool.operator.lvm.HostCommand;
 import io.thinpool.operator.lvm.HostCommandException;
 import io.thinpool.operator.lvm.HostCommandRunner;
+import io.thinpool.operator.lvm.NodeLock;
 import io.thinpool.operator.lvm.SocketCommandRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -121,6 +122,11 @@ public final class NodeVm implements HostCommandRunner, AutoCloseable {
   /** The node's data disk {@code index} (0 is /dev/vda). */
   public static String disk(int index) {
     return "/dev/vd" + (char) ('a' + index);
+  }
+
+  @Override
+  public NodeLock nodeLock() {
+    return channel.nodeLock();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.thinpool.operator.testvm;
 import io.thinpool.operator.lvm.CommandResult;
 import io.thinpool.operator.lvm.HostCommand;
 import io.thinpool.operator.lvm.HostCommandRunner;
+import io.thinpool.operator.lvm.NodeLock;
 import io.thinpool.operator.testnode.NodeImage;
 import io.thinpool.operator.testnode.NodeVm;
 import java.io.IOException;
@@ -98,6 +99,11 @@ public final class TestVm implements HostCommandRunner, AutoCloseable {
   /** The node's Debian release and the versions of its kernel and lvm2. */
   public String describe() {
     return node.image().release() + ": " + node.image().versions().replace("\n", ", ");
+  }
+
+  @Override
+  public NodeLock nodeLock() {
+    return node.nodeLock();
   }
 
   @Override

@@ -13,6 +13,8 @@ import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.reconcile.ThinPoolReconciler;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads once what a mode needs from the API server before anything starts, so that a wrong setup
@@ -22,6 +24,8 @@ import java.util.function.Consumer;
  * guard against HTTP/2 floods), and the JDK's client then reports "GOAWAY received", not the 401.
  */
 final class StartupCheck {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StartupCheck.class);
 
   private static final String INSTALL_CRDS =
       "install the CRDs: kubectl apply --server-side --force-conflicts -f crds/";
@@ -69,13 +73,28 @@ final class StartupCheck {
         .build();
   }
 
+  /**
+   * Fails on the API server's definite answers only (401, 403, 404). Without one — the server not
+   * reachable yet, as after a node's reboot before kube-proxy has written the service's rules, or
+   * busy (5xx) — the mode starts anyway: its informers retry and its probes say unready meanwhile,
+   * where exiting would only add restarts and back-off.
+   */
   private static void check(
       KubernetesClient client, Class<? extends HasMetadata> type, Consumer<KubernetesClient> read) {
     try {
       read.accept(client);
     } catch (KubernetesClientException e) {
-      throw new Failure(describe(e, client.getMasterUrl().toString(), type), e);
+      String why = describe(e, client.getMasterUrl().toString(), type);
+      if (!definite(e)) {
+        LOG.warn("starting anyway, the informers retry: {}", why);
+        return;
+      }
+      throw new Failure(why, e);
     }
+  }
+
+  private static boolean definite(KubernetesClientException e) {
+    return e.getCode() == 401 || e.getCode() == 403 || e.getCode() == 404;
   }
 
   /**

@@ -225,7 +225,9 @@ class ThinPoolRealNodeIT {
       assertThat(workingSet).isPositive().isLessThan(limit);
       ContainerStatus status = pod.getStatus().getContainerStatuses().get(0);
       // No restart but the reboot's; never an OOM kill.
-      assertThat(status.getRestartCount()).isLessThanOrEqualTo(1);
+      assertThat(status.getRestartCount())
+          .as("%s restarts; the last ended %s", component, lastEnd(pod, status))
+          .isLessThanOrEqualTo(1);
       assertThat(
               Optional.ofNullable(status.getLastState().getTerminated())
                   .map(t -> t.getReason())
@@ -361,6 +363,24 @@ class ThinPoolRealNodeIT {
                     p.getStatus().getContainerStatuses() != null
                         && p.getStatus().getContainerStatuses().stream()
                             .allMatch(ContainerStatus::getReady));
+  }
+
+  /** How the container's previous run ended, and the end of its log: why it restarted. */
+  private static String lastEnd(Pod pod, ContainerStatus status) {
+    var ended = status.getLastState().getTerminated();
+    if (ended == null) {
+      return "(no previous run)";
+    }
+    String log =
+        client
+            .pods()
+            .inNamespace(Chart.NAMESPACE)
+            .withName(pod.getMetadata().getName())
+            .terminated()
+            .tailingLines(15)
+            .getLog();
+    return "with %s, exit %d: %s%n%s"
+        .formatted(ended.getReason(), ended.getExitCode(), ended.getMessage(), log);
   }
 
   private static Pod pod(String component) {

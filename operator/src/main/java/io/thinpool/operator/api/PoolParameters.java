@@ -179,7 +179,7 @@ public class PoolParameters {
       "Plan only: the agent observes the node and writes the steps it would run (command and"
           + " reason) into status.plannedSteps, phase "
           + ThinPoolPhases.PLANNED
-          + ", and changes nothing. Set it to false"
+          + ", and changes nothing (a deletion tears nothing down either). Set it to false"
           + " to apply them. For a first rollout on a fleet.")
   public Boolean planOnly = Defaults.PLAN_ONLY;
 

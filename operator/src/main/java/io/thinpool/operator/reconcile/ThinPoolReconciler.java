@@ -89,7 +89,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     } else {
       PoolEngine engine = new PoolEngine(node);
       PoolEngine.Outcome outcome =
-          Objects.requireNonNullElse(pool.getSpec().planOnly, Defaults.PLAN_ONLY)
+          planOnly(pool)
               ? engine.plan(PoolSpecs.of(pool.getSpec()))
               : engine.reconcile(PoolSpecs.of(pool.getSpec()));
       executed = outcome.executed();
@@ -148,6 +148,22 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
         || olderClaimant(pool, context).isPresent()) {
       return DeleteControl.defaultDelete();
     }
+    if (planOnly(pool)) {
+      // Plan-only changes nothing on the node, a teardown included; holding the finalizer instead
+      // would block the deletion for good once the config that could lift planOnly is gone.
+      PoolEvents.emit(
+          context.getClient(),
+          pool,
+          nodeName,
+          List.of(
+              new PoolEvents.PoolEvent(
+                  true,
+                  "TeardownSkipped",
+                  "planOnly: deletionPolicy Delete was not carried out; the volume group and pool"
+                      + " are left on the node as they are")),
+          clock.instant());
+      return DeleteControl.defaultDelete();
+    }
     PoolEngine.Outcome outcome = new PoolEngine(node).teardown(PoolSpecs.of(pool.getSpec()), false);
     if (outcome.status() == PoolEngine.Status.CONVERGED) {
       LOG.info("ThinPool {}: torn down ({} steps)", name(pool), outcome.executed().size());
@@ -188,6 +204,10 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
         List.of(new PoolEvents.PoolEvent(true, "TeardownBlocked", why)),
         clock.instant());
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(nextAttempt(outcome, refresh));
+  }
+
+  private static boolean planOnly(ThinPool pool) {
+    return Objects.requireNonNullElse(pool.getSpec().planOnly, Defaults.PLAN_ONLY);
   }
 
   /**

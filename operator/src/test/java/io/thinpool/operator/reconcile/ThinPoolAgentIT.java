@@ -236,6 +236,29 @@ class ThinPoolAgentIT {
   }
 
   @Test
+  void deletingAPlanOnlyThinPoolWithDeleteTearsNothingDownAndSaysSo() {
+    client.resource(pool("built.node-a", "node-a", "/dev/sdb")).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready("built.node-a"));
+    client.resource(get("built.node-a")).delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("built.node-a") == null);
+
+    ThinPool planned = pool("planned-drop.node-a", "node-a", "/dev/sdb");
+    planned.getSpec().planOnly = true;
+    planned.getSpec().deletionPolicy = DeletionPolicy.Delete;
+    client.resource(planned).create();
+    // The pool the first ThinPool left behind is there to tear down: plan-only must not.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("planned-drop.node-a").getStatus() != null);
+    client.resource(get("planned-drop.node-a")).delete();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("planned-drop.node-a") == null);
+    assertThat(nodeA.commands())
+        .noneMatch(c -> c.startsWith("vgremove") || c.startsWith("lvremove"));
+    assertThat(events("planned-drop.node-a")).contains("Warning TeardownSkipped");
+  }
+
+  @Test
   void aThinPoolOnAVolumeGroupThatIsNotOursIsRefusedAndItsDeletionIsNotBlocked() {
     nodeA.withForeignVolumeGroup("docker", "/dev/sdc");
     ThinPool foreign = pool("foreign.node-a", "node-a", "/dev/sdb");

@@ -20,6 +20,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestVmExtension.class)
 abstract class PoolEngineIT {
 
+  /**
+   * Whether this release's run kills the sequence after step {@code k} (each kill costs a reset and
+   * two runs, ~10 s under TCG). Every step by default; a release may take a share of them when
+   * another release covers every step.
+   */
+  protected boolean crashTestedAfter(int k) {
+    return true;
+  }
+
   @Test
   void whenDiskIsBlankThenTheRunbookPoolIsBuiltMonitoredAndASecondRunChangesNothing(TestVm vm) {
     PoolSpec spec = PoolSpec.runbook(disk(1));
@@ -165,6 +174,9 @@ abstract class PoolEngineIT {
     assertThat(steps).isGreaterThanOrEqualTo(9);
 
     for (int k = 1; k < steps; k++) {
+      if (!crashTestedAfter(k)) {
+        continue;
+      }
       vm.reset();
       Outcome crashed = new PoolEngine(new RecordingRunner(vm, k)).reconcile(spec);
       assertThat(crashed.status()).as("run killed after step %d", k).isEqualTo(Status.FAILED);

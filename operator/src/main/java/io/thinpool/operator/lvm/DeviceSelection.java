@@ -79,17 +79,14 @@ final class DeviceSelection {
       excluded.add(new ExcludedDevice(device, named + " is in use by " + String.join(", ", users)));
       return;
     }
-    if (pv.isPresent() && pv.get().orphan()) {
-      candidates.add(new Candidate(path, false, false)); // an LVM label without a VG holds no data
+    if (pv.isPresent() && pv.get().orphan() && !pv.get().mayBelongToAMissingVolumeGroup()) {
+      // pvcreate's label (the runbook's first step, or ours before a crash): its metadata area
+      // would name a volume group if it had one.
+      candidates.add(new Candidate(path, false, false));
       return;
     }
     String existing =
-        pv.map(
-                p ->
-                    "it is a physical volume of volume group "
-                        + p.volumeGroup()
-                        + ", which thinpool-operator does not own")
-            .orElseGet(() -> describe(state.signaturesOf(path)));
+        pv.map(DeviceSelection::describe).orElseGet(() -> describe(state.signaturesOf(path)));
     if (existing.isEmpty()) {
       candidates.add(new Candidate(path, false, true));
     } else if (spec.destroyExistingData()) {
@@ -124,6 +121,15 @@ final class DeviceSelection {
       }
     }
     return users;
+  }
+
+  private static String describe(PhysicalVolume pv) {
+    return pv.mayBelongToAMissingVolumeGroup()
+        ? "it is an LVM physical volume that no volume group on this node names: its volume"
+            + " group's metadata may be on a missing disk"
+        : "it is a physical volume of volume group "
+            + pv.volumeGroup()
+            + ", which thinpool-operator does not own";
   }
 
   private static String describe(List<Signature> signatures) {

@@ -45,7 +45,7 @@ public final class HostObserver {
           "--configreport",
           "pv",
           "-o",
-          "pv_name,vg_name,pv_size,pv_free",
+          "pv_name,vg_name,pv_size,pv_free,pv_mda_used_count",
           "--configreport",
           "lv",
           "-o",
@@ -256,7 +256,8 @@ public final class HostObserver {
                 pv.path("pv_name").asText(),
                 pv.path("vg_name").asText(),
                 pv.path("pv_size").asLong(),
-                pv.path("pv_free").asLong()));
+                pv.path("pv_free").asLong(),
+                pv.path("pv_mda_used_count").asInt()));
       }
       for (JsonNode vg : entry.path("vg")) {
         groups.add(

@@ -90,10 +90,27 @@ public record HostState(
     }
   }
 
-  /** A physical volume; {@code volumeGroup} is empty for an orphan PV. */
-  public record PhysicalVolume(String name, String volumeGroup, long sizeBytes, long freeBytes) {
+  /**
+   * A physical volume; {@code volumeGroup} is empty for an orphan PV. {@code metadataAreasInUse}
+   * counts the metadata areas on it that hold its VG's metadata (pvcreate makes one).
+   */
+  public record PhysicalVolume(
+      String name, String volumeGroup, long sizeBytes, long freeBytes, int metadataAreasInUse) {
+    /** What LVM names the VG of a PV marked in use when no readable disk holds that VG. */
+    static final String UNKNOWN_VOLUME_GROUP = "[unknown]";
+
     public boolean orphan() {
       return volumeGroup.isEmpty();
+    }
+
+    /**
+     * Whether this PV may hold a volume group's data although no VG on this node names it: LVM
+     * marks it in use by a VG whose metadata it cannot find (on a disk that is missing), or it is
+     * an orphan without a metadata area of its own, which cannot say (PVs made before lvm2 marked
+     * use on the PV itself).
+     */
+    public boolean mayBelongToAMissingVolumeGroup() {
+      return UNKNOWN_VOLUME_GROUP.equals(volumeGroup) || (orphan() && metadataAreasInUse == 0);
     }
   }
 

@@ -255,7 +255,8 @@ public final class FakeLvmNode implements HostCommandRunner {
                   .put("pv_name", d)
                   .put("vg_name", v)
                   .put("pv_size", String.valueOf(disks.get(d)))
-                  .put("pv_free", "0");
+                  .put("pv_free", "0")
+                  .put("pv_mda_used_count", "1");
             }
           });
       ArrayNode lvList = item.putArray("lv");
@@ -301,7 +302,8 @@ public final class FakeLvmNode implements HostCommandRunner {
                 .put("pv_name", d)
                 .put("vg_name", "")
                 .put("pv_size", String.valueOf(disks.get(d)))
-                .put("pv_free", String.valueOf(disks.get(d)));
+                .put("pv_free", String.valueOf(disks.get(d)))
+                .put("pv_mda_used_count", "1");
           }
         });
     return root.toString();

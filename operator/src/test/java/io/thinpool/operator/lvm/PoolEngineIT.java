@@ -150,6 +150,43 @@ abstract class PoolEngineIT {
   }
 
   @Test
+  void whenAPhysicalVolumesVgMetadataIsOnAMissingDiskThenItIsKeptUnlessDestroyingIsAllowed(
+      TestVm vm) {
+    // A VG whose metadata lives only on disk 2 and whose data is on disk 3; then disk 2 is lost.
+    vm.must("pvcreate", "--metadatacopies", "0", disk(3));
+    vm.must("vgcreate", "theirs", disk(2), disk(3));
+    vm.must("lvcreate", "--yes", "-n", "data", "-l", "100%PVS", "theirs", disk(3));
+    vm.must("vgchange", "--activate", "n", "theirs");
+    vm.must("wipefs", "--all", "--force", disk(2));
+    // LVM marks a PV in use by a VG on the PV itself: lost metadata reads as an unknown VG.
+    assertThat(vm.must("pvs", "--noheadings", "-o", "vg_name", disk(3)).strip())
+        .isEqualTo("[unknown]");
+    PoolSpec spec = PoolSpec.runbook(disk(1), disk(3));
+
+    Outcome kept = new PoolEngine(vm).reconcile(spec);
+
+    assertThat(kept.status()).isEqualTo(Status.CONVERGED);
+    assertThat(kept.report().devices()).containsExactly(disk(1));
+    assertThat(kept.plan().excludedDevices())
+        .singleElement()
+        .satisfies(
+            excluded -> {
+              assertThat(excluded.device()).isEqualTo(disk(3));
+              assertThat(excluded.reason())
+                  .contains("metadata may be on a missing disk")
+                  .contains("destroyExistingData");
+            });
+    assertThat(vm.must("wipefs", "--no-act", "--noheadings", "--output", "TYPE", disk(3)).strip())
+        .isEqualTo("LVM2_member");
+
+    Outcome wiped =
+        new PoolEngine(vm).reconcile(spec.toBuilder().destroyExistingData(true).build());
+
+    assertThat(wiped.status()).as(String.valueOf(wiped.failure())).isEqualTo(Status.CONVERGED);
+    assertThat(wiped.report().devices()).containsExactlyInAnyOrder(disk(1), disk(3));
+  }
+
+  @Test
   void whenAVgOfTheSameNameWasNotMadeByUsThenNothingInItIsModifiedOrRemoved(TestVm vm) {
     vm.must("vgcreate", "docker", disk(1));
     vm.must("lvcreate", "--yes", "-n", "precious", "-L", "64M", "docker");

@@ -228,6 +228,41 @@ class PoolPlannerTest {
   }
 
   @Test
+  void whenAPhysicalVolumesVgIsMissingThenItIsDataUnlessDestroyingIsAllowed() {
+    PoolSpec spec = PoolSpec.runbook("/dev/sdb", "/dev/sdc", "/dev/sdd");
+    HostState state =
+        node()
+            .disk("/dev/sdb")
+            .disk("/dev/sdc")
+            .disk("/dev/sdd")
+            .pvWithoutMetadataArea("/dev/sdc")
+            .pv("/dev/sdd", "[unknown]")
+            .build();
+
+    Plan kept = PoolPlanner.plan(spec, state);
+    Plan wiped = PoolPlanner.plan(spec.toBuilder().destroyExistingData(true).build(), state);
+
+    assertThat(lines(kept))
+        .startsWith("pvcreate /dev/sdb", "vgcreate --addtag thinpool.io/managed docker /dev/sdb");
+    assertThat(kept.excludedDevices())
+        .extracting(Plan.ExcludedDevice::reason)
+        .containsExactly(
+            "/dev/sdc holds existing data (it is an LVM physical volume that no volume group on"
+                + " this node names: its volume group's metadata may be on a missing disk); set"
+                + " destroyExistingData to wipe it",
+            "/dev/sdd holds existing data (it is an LVM physical volume that no volume group on"
+                + " this node names: its volume group's metadata may be on a missing disk); set"
+                + " destroyExistingData to wipe it");
+    assertThat(lines(wiped))
+        .contains(
+            "wipefs --all -- /dev/sdc",
+            "pvcreate /dev/sdc",
+            "wipefs --all -- /dev/sdd",
+            "pvcreate /dev/sdd");
+    assertThat(wiped.excludedDevices()).isEmpty();
+  }
+
+  @Test
   void whenDevicesAreNamedByIdThenCommandsUseTheKernelName() {
     PoolSpec spec = PoolSpec.runbook("/dev/disk/by-id/wwn-0x5000c500a1b2c3d4");
     HostState state =

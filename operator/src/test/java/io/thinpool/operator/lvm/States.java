@@ -60,7 +60,13 @@ final class States {
   }
 
   States pv(String path, String vg) {
-    pvs.add(new PhysicalVolume(path, vg, DISK, 0));
+    pvs.add(new PhysicalVolume(path, vg, DISK, 0, 1));
+    return this;
+  }
+
+  /** A PV made with --metadatacopies 0 whose VG is not on this node (or not on any disk left). */
+  States pvWithoutMetadataArea(String path) {
+    pvs.add(new PhysicalVolume(path, "", DISK, DISK, 0));
     return this;
   }
 

@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.thinpool.operator.lvm.DeviceMapperEvents;
 import io.thinpool.operator.lvm.HostCommandRunner;
 import io.thinpool.operator.metrics.PoolMetrics;
 import io.thinpool.operator.reconcile.ThinPoolConfigReconciler;
@@ -50,7 +51,12 @@ public final class Operators {
                     .withReconciliationTerminationTimeout(AGENT_SHUTDOWN_GRACE));
     operator.register(
         new ThinPoolReconciler(
-            nodeName, metrics.metered(node), refresh, Clock.systemUTC(), metrics),
+            nodeName,
+            metrics.metered(node),
+            new DeviceMapperEvents(node),
+            refresh,
+            Clock.systemUTC(),
+            metrics),
         o -> o.withLabelSelector(ThinPoolReconciler.selectorFor(nodeName)));
     return operator;
   }

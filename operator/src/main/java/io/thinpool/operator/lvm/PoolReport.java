@@ -44,7 +44,8 @@ public record PoolReport(
     AutoextendState autoextend,
     String autoextendReason,
     PoolHealth health,
-    String healthReason) {
+    String healthReason,
+    int thinVolumes) {
 
   /** Whether dmeventd's autoextend can fire, or the first reason it cannot. */
   public enum AutoextendState {
@@ -60,6 +61,29 @@ public record PoolReport(
 
   public boolean autoextendPossible() {
     return autoextend == AutoextendState.READY || autoextend == AutoextendState.AGENT_EXTENDS;
+  }
+
+  /**
+   * Whether dmeventd should be extending the pool about now: it watches the pool, the policy can
+   * act, and data or metadata usage is at or past the threshold.
+   */
+  public boolean extensionByDmeventdDue() {
+    return autoextend == AutoextendState.READY
+        && monitored
+        && (pastThreshold(dataPercent) || pastThreshold(metadataPercent));
+  }
+
+  /**
+   * The device-mapper device that carries the pool's thin-pool target, whose events report usage
+   * past the threshold and mode changes: LVM stacks the pool's own name on a "-tpool" layer once
+   * the pool has thin volumes.
+   */
+  public String targetDeviceName() {
+    return thinVolumes > 0 ? deviceMapperName + "-tpool" : deviceMapperName;
+  }
+
+  private boolean pastThreshold(Double percent) {
+    return percent != null && percent >= thresholdPercent;
   }
 
   private static final long MIB = 1024 * 1024;
@@ -85,6 +109,10 @@ public record PoolReport(
     boolean attached = pool.map(lv -> lv.profile().equals(policy.profile())).orElse(false);
     boolean monitored = pool.map(LogicalVolume::monitored).orElse(false);
     String poolPath = LvmNames.lvPath(spec.volumeGroup(), spec.poolName());
+    int thinVolumes =
+        vg.map(g -> g.logicalVolumes().stream().filter(lv -> lv.poolLv().equals(spec.poolName())))
+            .map(thin -> (int) thin.count())
+            .orElse(0);
 
     AutoextendState verdict;
     String reason;
@@ -165,7 +193,8 @@ public record PoolReport(
         verdict,
         reason,
         pool.map(LogicalVolume::health).orElse(PoolHealth.HEALTHY),
-        pool.map(lv -> healthReason(lv.health(), poolPath, spec, vgFree)).orElse(""));
+        pool.map(lv -> healthReason(lv.health(), poolPath, spec, vgFree)).orElse(""),
+        thinVolumes);
   }
 
   /** What happened, what it does to the thin volumes, and what the user can do. */

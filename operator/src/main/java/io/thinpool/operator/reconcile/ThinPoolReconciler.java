@@ -4,13 +4,16 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolPhases;
 import io.thinpool.operator.api.ThinPoolStatus;
+import io.thinpool.operator.lvm.DeviceMapperEvents;
 import io.thinpool.operator.lvm.HostCommandRunner;
 import io.thinpool.operator.lvm.Plan;
 import io.thinpool.operator.lvm.PoolEngine;
@@ -31,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The node agent: reconciles this node's ThinPools through the LVM engine and reports what it
  * observed. It watches only ThinPools labelled with its node (selected server-side at
- * registration), re-observes usage on a timer, and writes status only when it changed.
+ * registration), re-observes usage on a timer and when the kernel raises an event on a pool, and
+ * writes status only when it changed.
  */
 @ControllerConfiguration(
     name = ThinPoolReconciler.NAME,
@@ -55,14 +59,31 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
   private final Clock clock;
   private final PoolMetrics metrics;
   private final OwnGrowth ownGrowth = new OwnGrowth();
+  private final ExtensionFollowUp followUp = new ExtensionFollowUp();
+  private final DeviceMapperEventSource deviceMapperEvents;
 
+  /**
+   * @param node runs the engine's commands
+   * @param events waits for the pools' device-mapper events (unmetered: a wait lasts minutes)
+   */
   public ThinPoolReconciler(
-      String nodeName, HostCommandRunner node, Duration refresh, Clock clock, PoolMetrics metrics) {
+      String nodeName,
+      HostCommandRunner node,
+      DeviceMapperEvents events,
+      Duration refresh,
+      Clock clock,
+      PoolMetrics metrics) {
     this.nodeName = nodeName;
     this.node = node;
+    this.deviceMapperEvents = new DeviceMapperEventSource(events);
     this.refresh = refresh;
     this.clock = clock;
     this.metrics = metrics;
+  }
+
+  @Override
+  public List<EventSource<?, ThinPool>> prepareEventSources(EventSourceContext<ThinPool> context) {
+    return List.of(deviceMapperEvents);
   }
 
   /** The label selector this agent registers with: only its own node's ThinPools reach it. */
@@ -93,7 +114,8 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
               ? engine.plan(PoolSpecs.of(pool.getSpec()))
               : engine.reconcile(PoolSpecs.of(pool.getSpec()));
       executed = outcome.executed();
-      next = nextAttempt(outcome, refresh);
+      next = followUp.next(pool, outcome.report(), nextAttempt(outcome, refresh), clock.instant());
+      deviceMapperEvents.watch(pool, outcome.report());
       status = statusAfter(pool, outcome);
       if (outcome.status() == PoolEngine.Status.FAILED) {
         metrics.reconcileFailed();
@@ -136,6 +158,8 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     if (control.isRemoveFinalizer()) {
       metrics.forget(pool);
       ownGrowth.forget(pool);
+      followUp.forget(pool);
+      deviceMapperEvents.forget(pool);
     }
     return control;
   }

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A stateful in-memory model of one node's LVM, for fast reconciler and scale tests: it answers
@@ -26,6 +28,9 @@ public final class FakeLvmNode implements HostCommandRunner {
   private final Map<String, Vg> vgs = new LinkedHashMap<>();
   private final Map<String, String> files = new LinkedHashMap<>();
   private final List<String> commands = new ArrayList<>();
+
+  /** The device-mapper event counter of every pool's thin-pool target, by dm name. */
+  private final Map<String, Long> deviceMapperEvents = new ConcurrentHashMap<>();
 
   private static final class Vg {
     final List<String> tags = new ArrayList<>();
@@ -62,9 +67,19 @@ public final class FakeLvmNode implements HostCommandRunner {
     return this;
   }
 
-  /** Sets the pool's data usage, as filling it with data would. */
-  public synchronized void fill(String volumeGroup, String pool, double dataPercent) {
-    vgs.get(volumeGroup).lvs.get(pool).dataPercent = dataPercent;
+  /**
+   * Sets the pool's data usage, as filling it with data would, and raises the pool's device-mapper
+   * event as the kernel does when usage crosses the low-water mark (callers fill past the
+   * threshold).
+   */
+  public void fill(String volumeGroup, String pool, double dataPercent) {
+    synchronized (this) {
+      vgs.get(volumeGroup).lvs.get(pool).dataPercent = dataPercent;
+    }
+    synchronized (deviceMapperEvents) {
+      deviceMapperEvents.merge(LvmNames.dmName(volumeGroup, pool), 1L, Long::sum);
+      deviceMapperEvents.notifyAll();
+    }
   }
 
   /** What dmeventd does past the threshold: extend the pool by a percentage, if the VG has room. */
@@ -85,7 +100,38 @@ public final class FakeLvmNode implements HostCommandRunner {
   }
 
   @Override
-  public synchronized CommandResult run(HostCommand command) {
+  public CommandResult run(HostCommand command) {
+    List<String> a = command.argv();
+    if (a.size() > 1 && a.get(0).equals("dmsetup") && a.get(1).equals("wait")) {
+      return awaitEvent(a.get(a.size() - 2), Long.parseLong(a.get(a.size() - 1)), command);
+    }
+    return execute(command);
+  }
+
+  /** dmsetup wait: blocks, outside the node's lock, until the counter passes {@code seen}. */
+  private CommandResult awaitEvent(String name, long seen, HostCommand command) {
+    synchronized (this) {
+      commands.add(command.display());
+    }
+    long deadline = System.nanoTime() + command.timeout().toNanos();
+    synchronized (deviceMapperEvents) {
+      try {
+        while (deviceMapperEvents.getOrDefault(name, 0L) <= seen) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return new CommandResult(-9, "", "", true);
+          }
+          TimeUnit.NANOSECONDS.timedWait(deviceMapperEvents, left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new HostCommandException(FailureKind.FAILED, "interrupted", e);
+      }
+    }
+    return ok("");
+  }
+
+  private synchronized CommandResult execute(HostCommand command) {
     List<String> a = command.argv();
     commands.add(command.display());
     try {
@@ -112,7 +158,7 @@ public final class FakeLvmNode implements HostCommandRunner {
         }
         return wipefsJson(a.subList(4, a.size()));
       case "dmsetup":
-        return "No devices found\n";
+        return a.contains("events") ? eventCounter(a.get(a.size() - 1)) : "No devices found\n";
       case "cat":
         return require(files.get(a.get(2)), "cat: " + a.get(2) + ": No such file or directory");
       case "mkdir":
@@ -208,6 +254,21 @@ public final class FakeLvmNode implements HostCommandRunner {
       default -> {}
     }
     return "";
+  }
+
+  /** dmsetup info -o events of one device: the pool's (the fake has no thin volumes). */
+  private String eventCounter(String device) {
+    boolean exists =
+        vgs.entrySet().stream()
+            .anyMatch(
+                vg ->
+                    vg.getValue().lvs.entrySet().stream()
+                        .anyMatch(
+                            lv ->
+                                lv.getValue().segtype.equals("thin-pool")
+                                    && LvmNames.dmName(vg.getKey(), lv.getKey()).equals(device)));
+    check(exists, "Device does not exist.");
+    return deviceMapperEvents.getOrDefault(device, 0L) + "\n";
   }
 
   private String lvextend(List<String> a) {

@@ -3,8 +3,10 @@ package io.thinpool.operator.lvm;
 import static io.thinpool.operator.lvm.States.node;
 import static io.thinpool.operator.lvm.States.pool;
 import static io.thinpool.operator.lvm.States.runbookPool;
+import static io.thinpool.operator.lvm.States.thin;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.thinpool.operator.lvm.HostState.LogicalVolume;
 import org.junit.jupiter.api.Test;
 
 class PoolReportTest {
@@ -83,5 +85,37 @@ class PoolReportTest {
     assertThat(after.grewSince(before.poolSizeBytes())).isTrue();
     assertThat(before.grewSince(after.poolSizeBytes())).isFalse();
     assertThat(PoolReport.of(RUNBOOK, node().build()).grewSince(0)).isFalse();
+  }
+
+  @Test
+  void whenThePoolHasThinVolumesThenItsTargetIsOnTheTpoolLayer() {
+    LogicalVolume pool = pool("thinpool", 250, "docker-thinpool", true);
+
+    PoolReport alone = PoolReport.of(RUNBOOK, States.ourVg(250, pool).build());
+    PoolReport used =
+        PoolReport.of(RUNBOOK, States.ourVg(250, pool, thin("fill", "thinpool")).build());
+
+    assertThat(alone.targetDeviceName()).isEqualTo("docker-thinpool");
+    assertThat(used.targetDeviceName()).isEqualTo("docker-thinpool-tpool");
+  }
+
+  @Test
+  void whenAMonitoredPoolIsPastItsThresholdThenDmeventdsExtensionIsDue() {
+    LogicalVolume pool = pool("thinpool", 250, "docker-thinpool", true);
+    LogicalVolume past = States.changed(pool, pool.attr(), 85.0, pool.metadataSizeBytes());
+    LogicalVolume unmonitored = pool("thinpool", 250, "docker-thinpool", false);
+
+    assertThat(report(pool).extensionByDmeventdDue()).isFalse();
+    assertThat(report(past).extensionByDmeventdDue()).isTrue();
+    assertThat(report(States.withMetadataPercent(pool, 80.0)).extensionByDmeventdDue()).isTrue();
+    assertThat(
+            report(States.changed(unmonitored, unmonitored.attr(), 85.0, 0))
+                .extensionByDmeventdDue())
+        .as("unmonitored: the agent's own policy step, not dmeventd")
+        .isFalse();
+  }
+
+  private static PoolReport report(LogicalVolume pool) {
+    return PoolReport.of(RUNBOOK, States.ourVg(250, pool).runbookProfile().build());
   }
 }

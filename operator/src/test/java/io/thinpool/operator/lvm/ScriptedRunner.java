@@ -24,6 +24,12 @@ final class ScriptedRunner implements HostCommandRunner {
     return this;
   }
 
+  /** The command runs into its timeout and is killed. */
+  ScriptedRunner timeOut(String commandLinePrefix) {
+    answers.put(commandLinePrefix, new CommandResult(-9, "", "", true));
+    return this;
+  }
+
   @Override
   public CommandResult run(HostCommand command) {
     calls.add(command);

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.CommandResult;
+import io.thinpool.operator.lvm.DeviceMapperEvents;
 import io.thinpool.operator.lvm.FakeLvmNode;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.PoolSpec;
@@ -93,6 +94,7 @@ class ThinPoolReconcilerTest {
     return new ThinPoolReconciler(
         "node-a",
         node,
+        new DeviceMapperEvents(node),
         REFRESH,
         Clock.systemUTC(),
         new PoolMetrics(new SimpleMeterRegistry(), "node-a"));

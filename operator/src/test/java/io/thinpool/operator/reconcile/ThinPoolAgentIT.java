@@ -140,6 +140,38 @@ class ThinPoolAgentIT {
   }
 
   @Test
+  void whenTheKernelRaisesAnEventOnThePoolThenTheStatusFollowsWithoutWaitingForTheRefresh() {
+    FakeLvmNode nodeB = new FakeLvmNode(DISK, "/dev/sdb");
+    Operator slow =
+        Operators.agent(
+            new KubernetesClientBuilder().withConfig(client.getConfiguration()).build(),
+            "node-b",
+            nodeB,
+            Duration.ofHours(1),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    slow.start();
+    try {
+      client.resource(pool("runbook.node-b", "node-b", "/dev/sdb")).create();
+      await().atMost(Duration.ofSeconds(30)).until(() -> ready("runbook.node-b"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> nodeB.commands().contains("dmsetup wait -- docker-thinpool 0"));
+
+      // The fake raises the pool's event as the kernel does past the low-water mark; only that
+      // event can wake the agent within the hour-long refresh.
+      nodeB.fill("docker", "thinpool", 85.0);
+
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  Double.valueOf(85.0).equals(get("runbook.node-b").getStatus().pool.dataPercent));
+    } finally {
+      slow.stop();
+    }
+  }
+
+  @Test
   void aPlanOnlyThinPoolShowsItsStepsAndChangesNothingUntilItIsApplied() {
     ThinPool planOnly = pool("planned.node-a", "node-a", "/dev/sdb");
     planOnly.getSpec().planOnly = true;

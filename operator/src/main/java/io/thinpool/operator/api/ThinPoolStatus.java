@@ -92,6 +92,11 @@ public class ThinPoolStatus {
 
     @JsonPropertyDescription("Whether newly provisioned blocks are zeroed.")
     public Boolean zeroing;
+
+    @JsonPropertyDescription(
+        "How many thin volumes LVM knows in the pool (those a container runtime made through"
+            + " device-mapper alone are not counted).")
+    public Integer thinVolumes;
   }
 
   public static class AutoextendStatus {

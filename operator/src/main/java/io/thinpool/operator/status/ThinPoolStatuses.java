@@ -193,6 +193,7 @@ public final class ThinPoolStatuses {
     pool.metadataPercent = report.metadataPercent();
     pool.metadataSizeBytes = report.metadataSizeBytes();
     pool.chunkSizeBytes = report.chunkSizeBytes();
+    pool.thinVolumes = report.thinVolumes();
     pool.zeroing = report.zeroing();
     return pool;
   }

@@ -119,6 +119,7 @@ class ThinPoolAgentIT {
     assertThat(built.getStatus().pool.volumeGroup).isEqualTo("docker");
     assertThat(built.getStatus().pool.deviceMapperName).isEqualTo("docker-thinpool");
     assertThat(built.getStatus().pool.devicePath).isEqualTo("/dev/mapper/docker-thinpool");
+    assertThat(built.getStatus().pool.thinVolumes).isZero();
     assertThat(built.getStatus().observedGeneration).isEqualTo(built.getMetadata().getGeneration());
     await()
         .atMost(Duration.ofSeconds(10))

@@ -50,7 +50,7 @@ public record PoolReport(
   /** Whether dmeventd's autoextend can fire, or the first reason it cannot. */
   public enum AutoextendState {
     READY,
-    /** dmeventd does not monitor the pool; the agent applies the policy at each refresh. */
+    /** dmeventd does not monitor the pool; the agent applies the policy itself. */
     AGENT_EXTENDS,
     NO_POOL,
     NOT_MONITORED,
@@ -126,9 +126,9 @@ public record PoolReport(
               + poolPath
               + ": thinpool-operator applies profile "
               + policy.profile()
-              + "'s policy itself (lvextend --use-policies) at each refresh, so extensions come"
-              + " later than dmeventd's; start dmeventd (dm-event.socket) for extensions within"
-              + " seconds";
+              + "'s policy itself (lvextend --use-policies) when the kernel reports the threshold"
+              + " crossed, or at the next refresh; start dmeventd (dm-event.socket) so that"
+              + " extensions do not wait for the agent";
     } else if (!monitored) {
       verdict = AutoextendState.NOT_MONITORED;
       reason = "dmeventd is not monitoring " + poolPath + ", so nothing watches its usage";

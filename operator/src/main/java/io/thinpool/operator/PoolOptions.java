@@ -67,14 +67,24 @@ final class PoolOptions {
       names = "--data-percent",
       paramLabel = "N",
       defaultValue = Defaults.DATA_PERCENT_TEXT,
-      description = "Data LV size, %% of the VG (default: ${DEFAULT-VALUE}).")
+      description =
+          "Data LV size, %% of the VG, "
+              + PoolRules.PERCENT_OF_VG_MIN
+              + "-"
+              + PoolRules.PERCENT_OF_VG_MAX
+              + " (default: ${DEFAULT-VALUE}).")
   int dataPercent;
 
   @Option(
       names = "--metadata-percent",
       paramLabel = "N",
       defaultValue = Defaults.METADATA_PERCENT_TEXT,
-      description = "Metadata LV size, %% of the VG (default: ${DEFAULT-VALUE}).")
+      description =
+          "Metadata LV size, %% of the VG, "
+              + PoolRules.PERCENT_OF_VG_MIN
+              + "-"
+              + PoolRules.PERCENT_OF_VG_MAX
+              + " (default: ${DEFAULT-VALUE}).")
   int metadataPercent;
 
   @Option(
@@ -82,7 +92,11 @@ final class PoolOptions {
       paramLabel = "SIZE",
       converter = MetadataSize.class,
       description =
-          "Metadata LV size instead of --metadata-percent, from 2Mi to 16192Mi (LVM's maximum).")
+          "Metadata LV size instead of --metadata-percent, from "
+              + PoolRules.METADATA_SIZE_MIN
+              + " to "
+              + PoolRules.METADATA_SIZE_MAX
+              + " (LVM's maximum).")
   long metadataSizeBytes;
 
   @Option(
@@ -90,7 +104,14 @@ final class PoolOptions {
       paramLabel = "SIZE",
       defaultValue = Defaults.CHUNK_SIZE,
       converter = ChunkSize.class,
-      description = "Chunk size, a multiple of 64Ki from 64Ki to 1Gi (default: ${DEFAULT-VALUE}).")
+      description =
+          "Chunk size, a multiple of "
+              + PoolRules.CHUNK_SIZE_MIN
+              + " from "
+              + PoolRules.CHUNK_SIZE_MIN
+              + " to "
+              + PoolRules.CHUNK_SIZE_MAX
+              + " (default: ${DEFAULT-VALUE}).")
   long chunkSizeBytes;
 
   @Option(
@@ -118,14 +139,25 @@ final class PoolOptions {
       paramLabel = "N",
       defaultValue = Defaults.THRESHOLD_PERCENT_TEXT,
       description =
-          "Autoextend threshold, %% data usage (default: ${DEFAULT-VALUE}; 100 disables).")
+          "Autoextend threshold, %% data usage, "
+              + PoolRules.THRESHOLD_PERCENT_MIN
+              + "-"
+              + PoolRules.THRESHOLD_PERCENT_MAX
+              + " (default: ${DEFAULT-VALUE}; "
+              + PoolRules.THRESHOLD_PERCENT_MAX
+              + " disables).")
   int threshold;
 
   @Option(
       names = "--extend-percent",
       paramLabel = "N",
       defaultValue = Defaults.EXTEND_PERCENT_TEXT,
-      description = "Autoextend step, %% of the pool (default: ${DEFAULT-VALUE}).")
+      description =
+          "Autoextend step, %% of the pool, "
+              + PoolRules.EXTEND_PERCENT_MIN
+              + "-"
+              + PoolRules.EXTEND_PERCENT_MAX
+              + " (default: ${DEFAULT-VALUE}).")
   int extendPercent;
 
   @Option(

@@ -3,6 +3,7 @@ package io.thinpool.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.thinpool.operator.lvm.PoolSpec;
+import io.thinpool.operator.rules.PoolRules;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -214,7 +215,10 @@ class EngineCommandTest {
         .contains("--[no-]wipe-signatures")
         .contains("--metadata-name=NAME")
         .contains("--profile=NAME")
-        .contains("--lock-wait=SECONDS");
+        .contains("--lock-wait=SECONDS")
+        // Ranges come from the rules the CRD schema and the agent check too.
+        .contains("from " + PoolRules.METADATA_SIZE_MIN + " to " + PoolRules.METADATA_SIZE_MAX)
+        .contains(PoolRules.THRESHOLD_PERCENT_MIN + "-" + PoolRules.THRESHOLD_PERCENT_MAX);
     assertThat(modes.exit()).isZero();
     assertThat(modes.out())
         .contains("thinpool-operator agent")

@@ -57,7 +57,11 @@ public final class Operators {
             refresh,
             Clock.systemUTC(),
             metrics),
-        o -> o.withLabelSelector(ThinPoolReconciler.selectorFor(nodeName)));
+        // The refresh is also JOSDK's longest gap between reconciles: after its retries of a
+        // failing status write run out, it would otherwise wait its default ten hours.
+        o ->
+            o.withLabelSelector(ThinPoolReconciler.selectorFor(nodeName))
+                .withReconciliationMaxInterval(refresh));
     return operator;
   }
 

@@ -27,8 +27,12 @@ final class DeviceMapperEventSource extends AbstractEventSource<Void, ThinPool> 
   /** How long one wait blocks before it starts over (a bound, should a wait ever go astray). */
   static final Duration WAIT_LIMIT = Duration.ofMinutes(10);
 
-  /** The least time between two wakes: a burst of events is one observation. */
-  static final Duration MIN_SPACING = Duration.ofSeconds(1);
+  /**
+   * How long after an event the reconcile starts: dmeventd acts on the same threshold event and its
+   * extension takes about this long, so one observation (and one status write) usually shows both;
+   * a burst of events is one observation too.
+   */
+  static final Duration SETTLE = Duration.ofSeconds(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(DeviceMapperEventSource.class);
 
@@ -109,17 +113,18 @@ final class DeviceMapperEventSource extends AbstractEventSource<Void, ThinPool> 
         try {
           wake = events.awaitNext(device, WAIT_LIMIT);
         } catch (HostCommandException e) {
-          if (closed) {
-            return;
-          }
           LOG.debug("waiting for device-mapper events of {} failed: {}", device, e.getMessage());
           wake = DeviceMapperEvents.Wake.NO_DEVICE;
+        }
+        if (closed) {
+          return;
         }
         switch (wake) {
           case EVENT -> {
             LOG.debug("device-mapper event on {}: reconciling {}", device, id.getName());
+            pause(SETTLE);
+            // Events during the pause are seen by this reconcile; the next wait starts after it.
             getEventHandler().handleEvent(new Event(id));
-            pause(MIN_SPACING);
           }
           case NO_DEVICE -> awaitNudge(); // not there (yet): look again after the next reconcile
           case LIMIT -> {}

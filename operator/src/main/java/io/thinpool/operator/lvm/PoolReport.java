@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param autoextendReason why autoextend can or cannot fire, in words a user can act on
  * @param health whether the kernel can write to the pool (HEALTHY when there is no pool)
  * @param healthReason what happened to the pool and what to do, in words a user can act on
+ * @param poolActive whether the pool is active (an inactive pool has no usage figures)
+ * @param keptMetadataVolumes damaged metadata that repairs kept ({@code vg/<pool>_meta<N>})
  */
 public record PoolReport(
     String volumeGroup,
@@ -44,7 +46,9 @@ public record PoolReport(
     AutoextendState autoextend,
     String autoextendReason,
     PoolHealth health,
-    String healthReason) {
+    String healthReason,
+    boolean poolActive,
+    List<String> keptMetadataVolumes) {
 
   /** Whether dmeventd's autoextend can fire, or the first reason it cannot. */
   public enum AutoextendState {
@@ -66,6 +70,7 @@ public record PoolReport(
 
   public PoolReport {
     devices = List.copyOf(devices);
+    keptMetadataVolumes = List.copyOf(keptMetadataVolumes);
   }
 
   public static PoolReport of(PoolSpec spec, HostState state) {
@@ -165,7 +170,9 @@ public record PoolReport(
         verdict,
         reason,
         pool.map(LogicalVolume::health).orElse(PoolHealth.HEALTHY),
-        pool.map(lv -> healthReason(lv.health(), poolPath, spec, vgFree)).orElse(""));
+        pool.map(lv -> healthReason(lv.health(), poolPath, spec, vgFree)).orElse(""),
+        pool.map(LogicalVolume::active).orElse(false),
+        vg.map(g -> MetadataRepair.keptMetadataVolumes(spec.poolName(), g)).orElse(List.of()));
   }
 
   /** What happened, what it does to the thin volumes, and what the user can do. */

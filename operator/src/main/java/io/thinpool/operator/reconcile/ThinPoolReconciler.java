@@ -18,6 +18,7 @@ import io.thinpool.operator.lvm.Step;
 import io.thinpool.operator.metrics.PoolMetrics;
 import io.thinpool.operator.rules.Defaults;
 import io.thinpool.operator.status.Conditions;
+import io.thinpool.operator.status.RepairRequest;
 import io.thinpool.operator.status.ThinPoolStatuses;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,10 +89,15 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
       status = conflicted(pool, older.get());
     } else {
       PoolEngine engine = new PoolEngine(node);
-      PoolEngine.Outcome outcome =
-          planOnly(pool)
-              ? engine.plan(PoolSpecs.of(pool.getSpec()))
-              : engine.reconcile(PoolSpecs.of(pool.getSpec()));
+      PoolEngine.Outcome outcome;
+      if (planOnly(pool)) {
+        outcome = engine.plan(PoolSpecs.of(pool.getSpec()));
+      } else if (RepairRequest.of(pool).approved()) {
+        LOG.warn("ThinPool {}: metadata repair asked for with the current token", name(pool));
+        outcome = engine.repairMetadata(PoolSpecs.of(pool.getSpec()));
+      } else {
+        outcome = engine.reconcile(PoolSpecs.of(pool.getSpec()));
+      }
       executed = outcome.executed();
       next = nextAttempt(outcome, refresh);
       status = statusAfter(pool, outcome);

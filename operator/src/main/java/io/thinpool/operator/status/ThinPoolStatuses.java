@@ -5,6 +5,7 @@ import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolPhases;
 import io.thinpool.operator.api.ThinPoolStatus;
+import io.thinpool.operator.lvm.LvmNames;
 import io.thinpool.operator.lvm.Plan;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.PoolHealth;
@@ -150,6 +151,18 @@ public final class ThinPoolStatuses {
               report.healthReason(),
               generation,
               now);
+    }
+    status.metadataRepair =
+        MetadataRepairs.next(resource, RepairRequest.of(resource), outcome, now);
+    if (MetadataRepairs.damaged(status.metadataRepair)) {
+      String poolPath =
+          report == null ? "the pool" : LvmNames.lvPath(report.volumeGroup(), report.poolName());
+      String damage = MetadataRepairs.damageMessage(resource, poolPath, status.metadataRepair);
+      for (String type : List.of(ConditionTypes.READY, ConditionTypes.HEALTHY)) {
+        conditions =
+            Conditions.set(
+                conditions, type, false, ConditionTypes.METADATA_DAMAGED, damage, generation, now);
+      }
     }
     status.conditions = conditions;
     status.phase = phase(outcome.status(), built, report, status.excludedDevices.isEmpty());

@@ -81,7 +81,8 @@ public class ThinPoolStatus {
     @JsonPropertyDescription("When the last repair ran (RFC 3339).")
     public String lastRepairTime;
 
-    @JsonPropertyDescription("Repaired, Failed or NotRun (the pool was not damaged any more).")
+    @JsonPropertyDescription(
+        "Repaired, Failed, or NotRun (nothing to repair: the message says why).")
     public String lastRepairResult;
 
     @JsonPropertyDescription("What the last repair did, or why it failed.")

@@ -215,7 +215,7 @@ public final class PoolEngine {
           spec.volumeGroup(),
           spec.poolName(),
           e.getMessage());
-      return new Outcome(Status.FAILED, null, executed, state, PoolReport.of(spec, state), e);
+      return failed(spec, null, executed, state, e);
     }
     return thenBuilt(spec, executed);
   }
@@ -245,13 +245,7 @@ public final class PoolEngine {
     } catch (HostCommandException e) {
       LOG.warn(
           "repair of pool {}/{} failed: {}", spec.volumeGroup(), spec.poolName(), e.getMessage());
-      return new Outcome(
-          Status.FAILED,
-          null,
-          executed,
-          state,
-          state == null ? null : PoolReport.of(spec, state),
-          e);
+      return failed(spec, null, executed, state, e);
     }
     return thenBuilt(spec, executed);
   }
@@ -346,14 +340,15 @@ public final class PoolEngine {
       return new Outcome(status, plan, executed, state, PoolReport.of(spec, state), null);
     } catch (HostCommandException e) {
       LOG.warn("pool {}/{}: {}", spec.volumeGroup(), spec.poolName(), e.getMessage());
-      return new Outcome(
-          Status.FAILED,
-          plan,
-          executed,
-          state,
-          state == null ? null : PoolReport.of(spec, state),
-          e);
+      return failed(spec, plan, executed, state, e);
     }
+  }
+
+  /** A host command failed after {@code state} was observed (null if observing failed). */
+  private static Outcome failed(
+      PoolSpec spec, Plan plan, List<Step> executed, HostState state, HostCommandException e) {
+    return new Outcome(
+        Status.FAILED, plan, executed, state, state == null ? null : PoolReport.of(spec, state), e);
   }
 
   private void runStep(Step step, List<Step> executed) {

@@ -253,14 +253,7 @@ class PoolTroubleIT {
     vm.must("vgchange", "--activate", "n", "docker");
     vm.must(
         "lvcreate", "--yes", "--activate", "n", "--zero", "n", "-L", "32M", "-n", "swap", "docker");
-    vm.must(
-        "lvconvert",
-        "--yes",
-        "--force",
-        "--thinpool",
-        "docker/thinpool",
-        "--poolmetadata",
-        "docker/swap");
+    swapPoolMetadataWith(vm, "docker/swap");
     vm.must("lvchange", "--activate", "y", "docker/swap");
     long indexBlock =
         Long.parseLong(
@@ -275,15 +268,13 @@ class PoolTroubleIT {
         "conv=notrunc,fsync",
         "status=none");
     vm.must("lvchange", "--activate", "n", "docker/swap");
-    vm.must(
-        "lvconvert",
-        "--yes",
-        "--force",
-        "--thinpool",
-        "docker/thinpool",
-        "--poolmetadata",
-        "docker/swap");
+    swapPoolMetadataWith(vm, "docker/swap");
     vm.must("lvremove", "--yes", "docker/swap");
+  }
+
+  /** Gives the pool {@code lv} as its metadata, and {@code lv} the pool's metadata (no check). */
+  private static void swapPoolMetadataWith(TestVm vm, String lv) {
+    vm.must("lvconvert", "--yes", "--force", "--thinpool", "docker/thinpool", "--poolmetadata", lv);
   }
 
   private static String sha256(TestVm vm, String path) {

@@ -31,24 +31,28 @@ final class MetadataRepairs {
       after.lastRepairTime = before.lastRepairTime;
       after.lastRepairResult = before.lastRepairResult;
       after.lastRepairMessage = before.lastRepairMessage;
-      after.keptMetadataVolumes = before.keptMetadataVolumes;
+      after.keptMetadataVolumes = Objects.requireNonNullElse(before.keptMetadataVolumes, List.of());
     }
     if (report != null) {
       after.keptMetadataVolumes = report.keptMetadataVolumes();
     }
     boolean active = report != null && report.poolActive();
-    if (request.approved()) {
-      recordRepair(after, request.token(), outcome, now);
+    boolean ran =
+        outcome.executed().stream().anyMatch(s -> s.intent() == Step.Intent.REPAIR_METADATA);
+    // A request the engine could not get to for a moment (the node lock held, LVM's lock busy)
+    // is not used up: the retry a few seconds later acts on it.
+    boolean usedUp = request.approved() && (ran || !outcome.failedTransiently());
+    if (usedUp) {
+      recordRepair(after, request.token(), outcome, ran, now);
     }
-    boolean notRepaired =
-        request.approved() && !MetadataRepairStatus.REPAIRED.equals(after.lastRepairResult);
+    boolean notRepaired = usedUp && !MetadataRepairStatus.REPAIRED.equals(after.lastRepairResult);
     boolean checkFailed =
         outcome.failure() != null && outcome.failure().kind() == FailureKind.METADATA_DAMAGED;
     boolean gone = report != null && !report.poolExists();
     if ((checkFailed || notRepaired) && !active) {
       // A new token after each repair run: trying again takes a new, explicit request.
       after.damageSeen =
-          before != null && before.damageSeen != null && !request.approved()
+          before != null && before.damageSeen != null && !usedUp
               ? before.damageSeen
               : now.toString();
       after.token = resource.getMetadata().getUid() + "@" + after.damageSeen;
@@ -68,12 +72,14 @@ final class MetadataRepairs {
   }
 
   private static void recordRepair(
-      MetadataRepairStatus after, String token, PoolEngine.Outcome outcome, Instant now) {
+      MetadataRepairStatus after,
+      String token,
+      PoolEngine.Outcome outcome,
+      boolean ran,
+      Instant now) {
     after.lastRepairToken = token;
     after.lastRepairTime = now.toString();
     PoolReport report = outcome.report();
-    boolean ran =
-        outcome.executed().stream().anyMatch(s -> s.intent() == Step.Intent.REPAIR_METADATA);
     if (outcome.status() == PoolEngine.Status.REFUSED && !ran) {
       after.lastRepairResult = MetadataRepairStatus.NOT_RUN;
       after.lastRepairMessage = outcome.plan().refusal().message();

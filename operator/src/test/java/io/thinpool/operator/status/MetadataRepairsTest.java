@@ -232,6 +232,27 @@ class MetadataRepairsTest {
   }
 
   @Test
+  void whenTheNodeIsBusyForAMomentThenTheRequestIsNotUsedUpAndTheRetryActsOnIt() {
+    String token = next(checkFailed(), T0).metadataRepair.token;
+    annotate(token);
+    Outcome busy =
+        new Outcome(
+            Status.FAILED,
+            null,
+            List.of(),
+            null,
+            null,
+            new HostCommandException(
+                FailureKind.LOCK_CONTENTION, "another engine holds the node's lock", null));
+
+    ThinPoolStatus status = next(busy, T1);
+
+    assertThat(status.metadataRepair.lastRepairToken).isNull();
+    assertThat(status.metadataRepair.token).isEqualTo(token);
+    assertThat(RepairRequest.of(resource).approved()).isTrue();
+  }
+
+  @Test
   void aPoolThatNeverFailedItsCheckHasNoRepairRecord() {
     assertThat(
             ThinPoolStatuses.from(

@@ -1,5 +1,6 @@
 package io.thinpool.operator.reconcile;
 
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -36,7 +37,11 @@ import org.slf4j.LoggerFactory;
  */
 @ControllerConfiguration(
     name = ThinPoolReconciler.NAME,
-    finalizerName = ThinPoolReconciler.FINALIZER)
+    finalizerName = ThinPoolReconciler.FINALIZER,
+    // AgentUpdateFilter keeps JOSDK's generation-aware filtering and adds the repair annotation,
+    // which JOSDK's own filter (combined with ours by "and") would drop.
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = AgentUpdateFilter.class))
 public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<ThinPool> {
 
   public static final String NAME = "thinpool-agent";

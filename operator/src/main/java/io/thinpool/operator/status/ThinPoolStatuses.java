@@ -155,8 +155,11 @@ public final class ThinPoolStatuses {
     status.metadataRepair =
         MetadataRepairs.next(resource, RepairRequest.of(resource), outcome, now);
     if (MetadataRepairs.damaged(status.metadataRepair)) {
+      // The pool as last observed: a damaged pool exists, even when this observation failed.
       String poolPath =
-          report == null ? "the pool" : LvmNames.lvPath(report.volumeGroup(), report.poolName());
+          status.pool == null
+              ? "<vg>/<pool>"
+              : LvmNames.lvPath(status.pool.volumeGroup, status.pool.name);
       String damage = MetadataRepairs.damageMessage(resource, poolPath, status.metadataRepair);
       for (String type : List.of(ConditionTypes.READY, ConditionTypes.HEALTHY)) {
         conditions =

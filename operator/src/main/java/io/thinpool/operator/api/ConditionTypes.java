@@ -17,6 +17,9 @@ public final class ConditionTypes {
   public static final String METADATA_READ_ONLY = "MetadataReadOnly";
   public static final String FAILED = "Failed";
 
+  /** Healthy's and Ready's reason when the pool failed its metadata check at activation. */
+  public static final String METADATA_DAMAGED = "MetadataDamaged";
+
   /** AutoextendReady's reason when dmeventd does not monitor the pool and the agent extends it. */
   public static final String AGENT_EXTENDS = "AgentExtends";
 
@@ -45,9 +48,11 @@ public final class ConditionTypes {
           + OUT_OF_DATA_SPACE
           + ", "
           + METADATA_READ_ONLY
-          + " or "
+          + ", "
           + FAILED
-          + "), "
+          + " or "
+          + METADATA_DAMAGED
+          + ": the message then names the token for status.metadataRepair), "
           + DEVICES_ACCEPTED
           + " (every device of the spec is in the volume group) and "
           + CONFLICT

@@ -58,6 +58,12 @@ public class ThinPool extends CustomResource<ThinPoolSpec, ThinPoolStatus> {
 
   public static final String NODE_LABEL = "thinpool.io/node";
 
+  /**
+   * The one way to ask for a metadata repair: its value must be the token that the ThinPool's
+   * status shows for the damage seen now ({@code status.metadataRepair.token}).
+   */
+  public static final String REPAIR_ANNOTATION = "thinpool.io/repair-metadata";
+
   /** Label values stop at 63 characters; longer node names are cut and made unique by a hash. */
   public static String labelValue(String name) {
     if (name.length() <= 63) {

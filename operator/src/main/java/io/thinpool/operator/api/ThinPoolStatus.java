@@ -39,8 +39,60 @@ public class ThinPoolStatus {
       "With planOnly: the steps the agent would run, in order, each with its reason; nothing ran.")
   public List<PlannedStep> plannedSteps = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "Damaged metadata and its repair: set once the pool has failed its metadata check.")
+  public MetadataRepairStatus metadataRepair;
+
   @JsonPropertyDescription("The last failure of a host command, if the last reconcile failed.")
   public String lastError;
+
+  /**
+   * Metadata damage the agent saw, the token that asks for its repair, and the last repair. The
+   * agent may not change the annotation, so the token it acted on is kept here instead.
+   */
+  public static class MetadataRepairStatus {
+    /** lastRepairResult's values. */
+    public static final String REPAIRED = "Repaired";
+
+    public static final String FAILED = "Failed";
+    public static final String NOT_RUN = "NotRun";
+
+    @JsonPropertyDescription(
+        "When the agent saw the pool fail its metadata check at activation (RFC 3339); absent"
+            + " while the pool activates.")
+    public String damageSeen;
+
+    @JsonPropertyDescription(
+        "While the damage lasts: the value that the annotation "
+            + ThinPool.REPAIR_ANNOTATION
+            + " must have to run `lvconvert --repair` on this pool once (the ThinPool's UID and"
+            + " when the damage was seen).")
+    public String token;
+
+    @JsonPropertyDescription(
+        "Why the annotation "
+            + ThinPool.REPAIR_ANNOTATION
+            + " was not acted on (a token of no current damage, or planOnly), if it was not.")
+    public String requestIgnored;
+
+    @JsonPropertyDescription("The token of the last repair run: it is never run again.")
+    public String lastRepairToken;
+
+    @JsonPropertyDescription("When the last repair ran (RFC 3339).")
+    public String lastRepairTime;
+
+    @JsonPropertyDescription(
+        "Repaired, Failed, or NotRun (nothing to repair: the message says why).")
+    public String lastRepairResult;
+
+    @JsonPropertyDescription("What the last repair did, or why it failed.")
+    public String lastRepairMessage;
+
+    @JsonPropertyDescription(
+        "LVs (vg/lv) holding damaged metadata that repairs replaced, kept for inspection: remove"
+            + " them with lvremove when no longer needed.")
+    public List<String> keptMetadataVolumes = new ArrayList<>();
+  }
 
   public static class VolumeGroupStatus {
     @JsonPropertyDescription("The volume group's name.")

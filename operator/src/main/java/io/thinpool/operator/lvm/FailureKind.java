@@ -8,6 +8,11 @@ public enum FailureKind {
   NOT_FOUND,
   LOCK_CONTENTION,
   DEVICE_BUSY,
+  /**
+   * The pool's metadata failed thin_check when LVM activated it ("Check of pool vg/pool failed
+   * (status:1). Manual repair required!"): only a repair the user asks for can change that.
+   */
+  METADATA_DAMAGED,
   FAILED;
 
   /** Classifies a failed result by exit code and LVM's / util-linux's wording on stderr. */
@@ -16,6 +21,9 @@ public enum FailureKind {
       return TIMEOUT;
     }
     String err = result.stderr().toLowerCase(Locale.ROOT);
+    if (err.contains("manual repair required")) {
+      return METADATA_DAMAGED;
+    }
     if (result.exitCode() == 127 || err.contains("command not found")) {
       return NOT_FOUND;
     }

@@ -33,7 +33,9 @@ public record Plan(
     ADOPTION_MISMATCH,
     NO_USABLE_DEVICE,
     DEVICE_IN_USE,
-    VOLUMES_EXIST
+    VOLUMES_EXIST,
+    /** A metadata repair was asked for, but there is no inactive pool of ours to repair. */
+    NOTHING_TO_REPAIR
   }
 
   public static Plan refused(Reason reason, String message, List<ExcludedDevice> excluded) {

@@ -27,6 +27,8 @@ public final class PoolEngine {
    */
   public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(10);
 
+  static final Duration REPAIR_TIMEOUT = Duration.ofMinutes(30);
+
   private final HostCommandRunner runner;
   private final HostObserver observer;
   private final Duration stepTimeout;
@@ -213,9 +215,45 @@ public final class PoolEngine {
           spec.volumeGroup(),
           spec.poolName(),
           e.getMessage());
-      return new Outcome(Status.FAILED, null, executed, state, PoolReport.of(spec, state), e);
+      return failed(spec, null, executed, state, e);
     }
+    return thenBuilt(spec, executed);
+  }
+
+  /**
+   * Repairs a pool whose metadata failed its check ({@link MetadataRepair}), then reconciles as
+   * usual, which activates it. Only on the user's explicit request: thin_repair rebuilds what it
+   * can read, and mappings it cannot read are lost; the damaged metadata stays in an LV.
+   */
+  public Outcome repairMetadata(PoolSpec spec) {
+    return underNodeLock("metadata repair", spec, () -> repair(spec));
+  }
+
+  private Outcome repair(PoolSpec spec) {
+    List<Step> executed = new ArrayList<>();
+    HostState state = null;
+    try {
+      state = observer.observe(spec);
+      Plan plan = MetadataRepair.plan(spec, state);
+      if (plan.isRefused()) {
+        return new Outcome(Status.REFUSED, plan, executed, state, PoolReport.of(spec, state), null);
+      }
+      LOG.warn("repairing the metadata of pool {}/{}", spec.volumeGroup(), spec.poolName());
+      for (Step step : plan.steps()) {
+        runStep(step, executed);
+      }
+    } catch (HostCommandException e) {
+      LOG.warn(
+          "repair of pool {}/{} failed: {}", spec.volumeGroup(), spec.poolName(), e.getMessage());
+      return failed(spec, null, executed, state, e);
+    }
+    return thenBuilt(spec, executed);
+  }
+
+  /** A reconcile after {@code before} ran, its outcome listing those steps first. */
+  private Outcome thenBuilt(PoolSpec spec, List<Step> before) {
     Outcome rebuilt = build(spec);
+    List<Step> executed = new ArrayList<>(before);
     executed.addAll(rebuilt.executed());
     return new Outcome(
         rebuilt.status(),
@@ -302,18 +340,22 @@ public final class PoolEngine {
       return new Outcome(status, plan, executed, state, PoolReport.of(spec, state), null);
     } catch (HostCommandException e) {
       LOG.warn("pool {}/{}: {}", spec.volumeGroup(), spec.poolName(), e.getMessage());
-      return new Outcome(
-          Status.FAILED,
-          plan,
-          executed,
-          state,
-          state == null ? null : PoolReport.of(spec, state),
-          e);
+      return failed(spec, plan, executed, state, e);
     }
   }
 
+  /** A host command failed after {@code state} was observed (null if observing failed). */
+  private static Outcome failed(
+      PoolSpec spec, Plan plan, List<Step> executed, HostState state, HostCommandException e) {
+    return new Outcome(
+        Status.FAILED, plan, executed, state, state == null ? null : PoolReport.of(spec, state), e);
+  }
+
   private void runStep(Step step, List<Step> executed) {
-    HostCommand command = step.command(stepTimeout);
+    // thin_repair reads and writes the whole metadata (up to 16 GiB): killing it half-way helps no
+    // one, so it gets far longer than the usual step.
+    HostCommand command =
+        step.command(step.intent() == Step.Intent.REPAIR_METADATA ? REPAIR_TIMEOUT : stepTimeout);
     LOG.info("running `{}`: {}", command.display(), step.why());
     runner.runChecked(command);
     executed.add(step);

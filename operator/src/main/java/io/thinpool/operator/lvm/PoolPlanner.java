@@ -163,6 +163,15 @@ public final class PoolPlanner {
    */
   private void keepPool(LogicalVolume thin) {
     metadataNote(thin).ifPresent(notes::add);
+    for (String kept : MetadataRepair.keptMetadataVolumes(spec.poolName(), vg.orElseThrow())) {
+      notes.add(
+          kept
+              + " holds the damaged metadata a repair of "
+              + poolPath
+              + " replaced: inspect it if you need to (thin_dump), then remove it with `lvremove "
+              + kept
+              + "`; thinpool-operator never removes it, except with the pool at teardown");
+    }
     if (thin.chunkSizeBytes() != spec.chunkSizeBytes()) {
       notes.add(
           "pool "

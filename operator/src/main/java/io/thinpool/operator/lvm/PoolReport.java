@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param autoextendReason why autoextend can or cannot fire, in words a user can act on
  * @param health whether the kernel can write to the pool (HEALTHY when there is no pool)
  * @param healthReason what happened to the pool and what to do, in words a user can act on
+ * @param poolActive whether the pool is active (an inactive pool has no usage figures)
+ * @param keptMetadataVolumes damaged metadata that repairs kept ({@code vg/<pool>_meta<N>})
  */
 public record PoolReport(
     String volumeGroup,
@@ -45,6 +47,8 @@ public record PoolReport(
     String autoextendReason,
     PoolHealth health,
     String healthReason,
+    boolean poolActive,
+    List<String> keptMetadataVolumes,
     int thinVolumes) {
 
   /** Whether dmeventd's autoextend can fire, or the first reason it cannot. */
@@ -90,6 +94,7 @@ public record PoolReport(
 
   public PoolReport {
     devices = List.copyOf(devices);
+    keptMetadataVolumes = List.copyOf(keptMetadataVolumes);
   }
 
   public static PoolReport of(PoolSpec spec, HostState state) {
@@ -194,6 +199,8 @@ public record PoolReport(
         reason,
         pool.map(LogicalVolume::health).orElse(PoolHealth.HEALTHY),
         pool.map(lv -> healthReason(lv.health(), poolPath, spec, vgFree)).orElse(""),
+        pool.map(LogicalVolume::active).orElse(false),
+        vg.map(g -> MetadataRepair.keptMetadataVolumes(spec.poolName(), g)).orElse(List.of()),
         thinVolumes);
   }
 

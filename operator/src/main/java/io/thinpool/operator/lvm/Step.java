@@ -46,7 +46,12 @@ public record Step(Intent intent, List<String> argv, String stdin, String why) {
     MAKE_BACKUP_DIRECTORY,
     BACK_UP_METADATA,
     WRITE_METADATA_WITHOUT_POOL,
-    RESTORE_METADATA_WITHOUT_POOL;
+    RESTORE_METADATA_WITHOUT_POOL,
+    /**
+     * lvconvert --repair of a pool whose metadata failed its check: only on the user's explicit
+     * request; LVM keeps the damaged metadata as {@code <pool>_meta<N>}.
+     */
+    REPAIR_METADATA;
 
     /** Whether the step sets the pool's size: a change in size after it is the agent's doing. */
     public boolean setsPoolSize() {

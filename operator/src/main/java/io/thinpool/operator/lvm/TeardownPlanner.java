@@ -25,8 +25,10 @@ final class TeardownPlanner {
     }
     List<Step> steps = new ArrayList<>();
     if (vg.isPresent()) {
+      // The damaged metadata a repair kept belongs to the pool: it goes with it, and says so.
       List<String> volumes =
           vg.get().logicalVolumes().stream()
+              .filter(lv -> !MetadataRepair.isKeptMetadata(spec.poolName(), lv))
               .map(LogicalVolume::name)
               .filter(name -> !name.equals(spec.poolName()) && !name.equals(spec.metadataName()))
               .toList();
@@ -40,7 +42,9 @@ final class TeardownPlanner {
                 + "; remove them first or force the teardown",
             List.of());
       }
-      steps.addAll(volumeGroupRemoval(spec, state, volumes));
+      steps.addAll(
+          volumeGroupRemoval(
+              spec, state, volumes, MetadataRepair.keptMetadataVolumes(spec.poolName(), vg.get())));
     } else {
       List<DmDevice> leftovers = Leftovers.of(spec, state);
       Optional<String> busy = Leftovers.busy(leftovers);
@@ -56,7 +60,7 @@ final class TeardownPlanner {
 
   /** vgremove, then pvremove of each of its PVs. */
   private static List<Step> volumeGroupRemoval(
-      PoolSpec spec, HostState state, List<String> otherVolumes) {
+      PoolSpec spec, HostState state, List<String> otherVolumes, List<String> keptMetadata) {
     List<Step> steps = new ArrayList<>();
     steps.add(
         Step.of(
@@ -65,6 +69,10 @@ final class TeardownPlanner {
                 + spec.volumeGroup()
                 + " and every LV in it (the pool"
                 + (otherVolumes.isEmpty() ? "" : " and " + String.join(", ", otherVolumes))
+                + (keptMetadata.isEmpty()
+                    ? ""
+                    : ", with the damaged metadata an earlier repair kept: "
+                        + String.join(", ", keptMetadata))
                 + ")",
             "vgremove",
             "--force",

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolStatus;
+import io.thinpool.operator.api.ThinPoolStatus.MetadataRepairStatus;
 import io.thinpool.operator.lvm.Step;
 import io.thinpool.operator.lvm.Step.Intent;
 import java.time.Instant;
@@ -67,6 +68,7 @@ final class PoolEvents {
     if (done.contains(Intent.ENABLE_MONITORING)) {
       events.add(new PoolEvent(false, "MonitoringRestored", "dmeventd monitoring turned back on"));
     }
+    events.addAll(repairEvents(before, after));
     long extensionsBefore =
         before == null || before.autoextend == null || before.autoextend.extensionsObserved == null
             ? 0
@@ -102,6 +104,30 @@ final class PoolEvents {
                 condition.getReason(),
                 condition.getType() + "=" + condition.getStatus() + ": " + condition.getMessage()));
       }
+    }
+    return events;
+  }
+
+  /** A repair that ran (or could not), and an annotation that was not acted on. */
+  private static List<PoolEvent> repairEvents(ThinPoolStatus before, ThinPoolStatus after) {
+    MetadataRepairStatus was = before == null ? null : before.metadataRepair;
+    MetadataRepairStatus now = after.metadataRepair;
+    List<PoolEvent> events = new ArrayList<>();
+    if (now == null) {
+      return events;
+    }
+    if (now.lastRepairTime != null
+        && !now.lastRepairTime.equals(was == null ? null : was.lastRepairTime)) {
+      boolean repaired = MetadataRepairStatus.REPAIRED.equals(now.lastRepairResult);
+      events.add(
+          new PoolEvent(
+              !repaired,
+              repaired ? "MetadataRepaired" : "MetadataRepair" + now.lastRepairResult,
+              now.lastRepairMessage));
+    }
+    if (now.requestIgnored != null
+        && !now.requestIgnored.equals(was == null ? null : was.requestIgnored)) {
+      events.add(new PoolEvent(true, "RepairRequestIgnored", now.requestIgnored));
     }
     return events;
   }

@@ -1,5 +1,6 @@
 package io.thinpool.operator.reconcile;
 
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -21,6 +22,7 @@ import io.thinpool.operator.lvm.Step;
 import io.thinpool.operator.metrics.PoolMetrics;
 import io.thinpool.operator.rules.Defaults;
 import io.thinpool.operator.status.Conditions;
+import io.thinpool.operator.status.RepairRequest;
 import io.thinpool.operator.status.ThinPoolStatuses;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +41,11 @@ import org.slf4j.LoggerFactory;
  */
 @ControllerConfiguration(
     name = ThinPoolReconciler.NAME,
-    finalizerName = ThinPoolReconciler.FINALIZER)
+    finalizerName = ThinPoolReconciler.FINALIZER,
+    // AgentUpdateFilter keeps JOSDK's generation-aware filtering and adds the repair annotation,
+    // which JOSDK's own filter (combined with ours by "and") would drop.
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = AgentUpdateFilter.class))
 public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<ThinPool> {
 
   public static final String NAME = "thinpool-agent";
@@ -109,10 +115,15 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
       status = conflicted(pool, older.get());
     } else {
       PoolEngine engine = new PoolEngine(node);
-      PoolEngine.Outcome outcome =
-          planOnly(pool)
-              ? engine.plan(PoolSpecs.of(pool.getSpec()))
-              : engine.reconcile(PoolSpecs.of(pool.getSpec()));
+      PoolEngine.Outcome outcome;
+      if (planOnly(pool)) {
+        outcome = engine.plan(PoolSpecs.of(pool.getSpec()));
+      } else if (RepairRequest.of(pool).approved()) {
+        LOG.warn("ThinPool {}: metadata repair asked for with the current token", name(pool));
+        outcome = engine.repairMetadata(PoolSpecs.of(pool.getSpec()));
+      } else {
+        outcome = engine.reconcile(PoolSpecs.of(pool.getSpec()));
+      }
       executed = outcome.executed();
       next = followUp.next(pool, outcome.report(), nextAttempt(outcome, refresh), clock.instant());
       deviceMapperEvents.watch(pool, outcome.report());

@@ -5,6 +5,7 @@ import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolPhases;
 import io.thinpool.operator.api.ThinPoolStatus;
+import io.thinpool.operator.lvm.LvmNames;
 import io.thinpool.operator.lvm.Plan;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.PoolHealth;
@@ -150,6 +151,21 @@ public final class ThinPoolStatuses {
               report.healthReason(),
               generation,
               now);
+    }
+    status.metadataRepair =
+        MetadataRepairs.next(resource, RepairRequest.of(resource), outcome, now);
+    if (MetadataRepairs.damaged(status.metadataRepair)) {
+      // The pool as last observed: a damaged pool exists, even when this observation failed.
+      String poolPath =
+          status.pool == null
+              ? "<vg>/<pool>"
+              : LvmNames.lvPath(status.pool.volumeGroup, status.pool.name);
+      String damage = MetadataRepairs.damageMessage(resource, poolPath, status.metadataRepair);
+      for (String type : List.of(ConditionTypes.READY, ConditionTypes.HEALTHY)) {
+        conditions =
+            Conditions.set(
+                conditions, type, false, ConditionTypes.METADATA_DAMAGED, damage, generation, now);
+      }
     }
     status.conditions = conditions;
     status.phase = phase(outcome.status(), built, report, status.excludedDevices.isEmpty());

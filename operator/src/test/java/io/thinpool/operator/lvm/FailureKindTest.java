@@ -44,6 +44,19 @@ class FailureKindTest {
   }
 
   @Test
+  void whenThePoolFailsItsMetadataCheckAtActivationThenItIsDamageNotARetryableFailure() {
+    FailureKind kind =
+        FailureKind.of(
+            failed(
+                5,
+                "  Check of pool docker/thinpool failed (status:1). Manual repair required!\n"
+                    + "  Failed to activate thin pool docker/thinpool."));
+
+    assertThat(kind).isEqualTo(FailureKind.METADATA_DAMAGED);
+    assertThat(kind.transientFailure()).isFalse();
+  }
+
+  @Test
   void onlyTimeoutsLocksAndBusyDevicesAreWorthRetrying() {
     assertThat(FailureKind.TIMEOUT.transientFailure()).isTrue();
     assertThat(FailureKind.LOCK_CONTENTION.transientFailure()).isTrue();

@@ -46,6 +46,8 @@ public final class FakeLvmNode implements HostCommandRunner {
     String monitor = "";
     double dataPercent;
     boolean hidden;
+    boolean active = true;
+    boolean metadataDamaged;
   }
 
   /** A node with blank disks of the given size. */
@@ -80,6 +82,17 @@ public final class FakeLvmNode implements HostCommandRunner {
       deviceMapperEvents.merge(LvmNames.dmName(volumeGroup, pool), 1L, Long::sum);
       deviceMapperEvents.notifyAll();
     }
+  }
+
+  /**
+   * What an unclean shutdown can leave: the pool inactive, and its metadata failing thin_check at
+   * the next activation until {@code lvconvert --repair} runs.
+   */
+  public synchronized void damageMetadata(String volumeGroup, String pool) {
+    Lv lv = vgs.get(volumeGroup).lvs.get(pool);
+    lv.active = false;
+    lv.monitor = "";
+    lv.metadataDamaged = true;
   }
 
   /** What dmeventd does past the threshold: extend the pool by a percentage, if the VG has room. */
@@ -218,6 +231,9 @@ public final class FakeLvmNode implements HostCommandRunner {
   }
 
   private String lvconvert(List<String> a) {
+    if (a.get(1).equals("--repair")) {
+      return repair(a.get(a.size() - 1).split("/"));
+    }
     String[] pool = a.get(a.indexOf("--thinpool") + 1).split("/");
     String meta = a.get(a.indexOf("--poolmetadata") + 1).split("/")[1];
     Vg vg = vgs.get(pool[0]);
@@ -239,6 +255,23 @@ public final class FakeLvmNode implements HostCommandRunner {
     return "";
   }
 
+  /** thin_repair into the spare, swapped in; the damaged metadata kept as the next _meta<N>. */
+  private String repair(String[] path) {
+    Vg vg = vgs.get(path[0]);
+    Lv pool = vg.lvs.get(path[1]);
+    check(!pool.active, "Cannot repair active pool " + path[0] + "/" + path[1] + ".");
+    int n = 0;
+    while (vg.lvs.containsKey(path[1] + "_meta" + n)) {
+      n++;
+    }
+    Lv kept = new Lv();
+    kept.extents = vg.lvs.get(path[1] + "_tmeta").extents;
+    kept.active = false;
+    vg.lvs.put(path[1] + "_meta" + n, kept);
+    pool.metadataDamaged = false;
+    return "";
+  }
+
   private String lvchange(List<String> a) {
     String[] path = a.get(3).split("/");
     Lv lv = vgs.get(path[0]).lvs.get(path[1]);
@@ -248,6 +281,13 @@ public final class FakeLvmNode implements HostCommandRunner {
             files.containsKey(LvmNames.profilePath(a.get(2))),
             "Failed to find profile " + a.get(2));
         lv.profile = a.get(2);
+      }
+      case "--activate" -> {
+        check(
+            !lv.metadataDamaged,
+            "Check of pool " + a.get(3) + " failed (status:1). Manual repair required!");
+        lv.active = true;
+        lv.monitor = "monitored";
       }
       case "--monitor" -> lv.monitor = "monitored";
       case "--zero" -> lv.zero = a.get(2).equals("y");
@@ -335,16 +375,22 @@ public final class FakeLvmNode implements HostCommandRunner {
                 lvList
                     .addObject()
                     .put("lv_name", lvName)
-                    .put("lv_attr", pool ? "twi-a-t---" : "-wi-a-----")
+                    .put(
+                        "lv_attr",
+                        (pool ? "twi-" : "-wi-")
+                            + (lv.active ? "a" : "-")
+                            + (pool ? "-t---" : "-----"))
                     .put("lv_size", String.valueOf(lv.extents * EXTENT))
                     .put("pool_lv", "")
-                    .put("data_percent", pool ? String.format("%.2f", lv.dataPercent) : "")
-                    .put("metadata_percent", pool ? "10.00" : "")
+                    .put(
+                        "data_percent",
+                        pool && lv.active ? String.format("%.2f", lv.dataPercent) : "")
+                    .put("metadata_percent", pool && lv.active ? "10.00" : "")
                     .put(
                         "lv_metadata_size",
                         meta == null ? "" : String.valueOf(meta.extents * EXTENT))
                     .put("lv_profile", lv.profile)
-                    .put("lv_active", "active");
+                    .put("lv_active", lv.active ? "active" : "");
                 segList
                     .addObject()
                     .put("lv_name", lvName)

@@ -14,6 +14,7 @@ import io.thinpool.operator.lvm.PoolEngine.Status;
 import io.thinpool.operator.lvm.Step.Intent;
 import io.thinpool.operator.rules.PoolRules;
 import io.thinpool.operator.status.Conditions;
+import io.thinpool.operator.status.RepairRequest;
 import io.thinpool.operator.status.ThinPoolStatuses;
 import io.thinpool.operator.testvm.TestVm;
 import io.thinpool.operator.testvm.TestVmExtension;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A pool in trouble, on the real kernel of a Debian bookworm node: what LVM and device-mapper say
- * when a pool is oversized, full or stuck, and what the engine makes of it.
+ * when a pool is oversized, full, stuck or damaged, and what the engine makes of it.
  */
 @ExtendWith(TestVmExtension.class)
 class PoolTroubleIT {
@@ -172,6 +174,120 @@ class PoolTroubleIT {
     assertThat(status.autoextend.reason).contains("lvextend --use-policies");
   }
 
+  @Test
+  void whenThePoolsMetadataIsDamagedThenItIsReportedAndRepairedOnlyOnRequestWithItsDataIntact(
+      TestVm vm) {
+    PoolEngine engine = new PoolEngine(vm);
+    assertThat(engine.reconcile(SMALL).status()).isEqualTo(Status.CONVERGED);
+    vm.must("lvcreate", "--yes", "-V", "16M", "-T", "docker/thinpool", "-n", "data");
+    vm.must(
+        "dd",
+        "if=/dev/urandom",
+        "of=/dev/docker/data",
+        "bs=1M",
+        "count=16",
+        "oflag=direct",
+        "status=none");
+    String written = sha256(vm, "/dev/docker/data");
+    damageMetadata(vm);
+
+    Outcome damaged = engine.reconcile(SMALL);
+
+    assertThat(damaged.status()).isEqualTo(Status.FAILED);
+    assertThat(damaged.failure().kind()).isEqualTo(FailureKind.METADATA_DAMAGED);
+    assertThat(damaged.failure().getMessage()).contains("Manual repair required");
+    ThinPool resource = resource();
+    resource.setStatus(ThinPoolStatuses.from(resource, damaged, null, Instant.now()));
+    String token = resource.getStatus().metadataRepair.token;
+    assertThat(token).startsWith(resource.getMetadata().getUid() + "@");
+    Condition ready = condition(resource.getStatus(), ConditionTypes.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(ConditionTypes.METADATA_DAMAGED);
+    assertThat(ready.getMessage())
+        .contains("kubectl annotate thinpool trouble.node --overwrite")
+        .contains(ThinPool.REPAIR_ANNOTATION + "=" + token);
+    assertThat(condition(resource.getStatus(), ConditionTypes.HEALTHY).getReason())
+        .isEqualTo(ConditionTypes.METADATA_DAMAGED);
+
+    // Unasked, the engine never repairs: the next reconcile fails the same way, with the same
+    // token.
+    Outcome again = engine.reconcile(SMALL);
+    assertThat(again.failure().kind()).isEqualTo(FailureKind.METADATA_DAMAGED);
+    assertThat(again.executed()).isEmpty();
+    resource.setStatus(ThinPoolStatuses.from(resource, again, null, Instant.now()));
+    assertThat(resource.getStatus().metadataRepair.token).isEqualTo(token);
+    assertThat(logicalVolumes(vm)).doesNotContain("thinpool_meta0");
+
+    resource.getMetadata().setAnnotations(Map.of(ThinPool.REPAIR_ANNOTATION, token));
+    assertThat(RepairRequest.of(resource).approved()).isTrue();
+    Outcome repaired = engine.repairMetadata(SMALL);
+
+    assertThat(repaired.status())
+        .as(String.valueOf(repaired.failure()))
+        .isEqualTo(Status.CONVERGED);
+    assertThat(repaired.executed()).extracting(Step::intent).startsWith(Intent.REPAIR_METADATA);
+    resource.setStatus(ThinPoolStatuses.from(resource, repaired, null, Instant.now()));
+    ThinPoolStatus.MetadataRepairStatus record = resource.getStatus().metadataRepair;
+    assertThat(record.lastRepairResult).isEqualTo(ThinPoolStatus.MetadataRepairStatus.REPAIRED);
+    assertThat(record.lastRepairToken).isEqualTo(token);
+    assertThat(record.token).isNull();
+    assertThat(record.keptMetadataVolumes).containsExactly("docker/thinpool_meta0");
+    assertThat(record.lastRepairMessage).contains("docker/thinpool_meta0");
+    assertThat(condition(resource.getStatus(), ConditionTypes.READY).getStatus()).isEqualTo("True");
+    assertThat(RepairRequest.of(resource).verdict())
+        .as("the annotation left behind asks for nothing more")
+        .isEqualTo(RepairRequest.Verdict.NONE);
+    assertThat(logicalVolumes(vm)).contains("thinpool_meta0");
+    vm.must("lvchange", "--activate", "y", "docker/data");
+    assertThat(sha256(vm, "/dev/docker/data")).isEqualTo(written);
+  }
+
+  /**
+   * Damages the pool's metadata the way lvm2's own tests do (lvconvert-repair-thin.sh): swap it out
+   * into a plain LV, break it, swap it back. What breaks is the checksum of the metadata space
+   * map's index block (the superblock's metadata space map root, at byte 208, points to it):
+   * thin_check fails on it, and thin_repair rebuilds the space maps from the mapping trees, so no
+   * mapping is lost.
+   */
+  private static void damageMetadata(TestVm vm) {
+    vm.must("vgchange", "--activate", "n", "docker");
+    vm.must(
+        "lvcreate", "--yes", "--activate", "n", "--zero", "n", "-L", "32M", "-n", "swap", "docker");
+    swapPoolMetadataWith(vm, "docker/swap");
+    vm.must("lvchange", "--activate", "y", "docker/swap");
+    long indexBlock =
+        Long.parseLong(
+            vm.must("od", "-An", "-t", "u8", "-j", "208", "-N", "8", "/dev/docker/swap").strip());
+    vm.must(
+        "dd",
+        "if=/dev/zero",
+        "of=/dev/docker/swap",
+        "bs=4",
+        "count=1",
+        "seek=" + indexBlock * 4096 / 4,
+        "conv=notrunc,fsync",
+        "status=none");
+    vm.must("lvchange", "--activate", "n", "docker/swap");
+    swapPoolMetadataWith(vm, "docker/swap");
+    vm.must("lvremove", "--yes", "docker/swap");
+  }
+
+  /** Gives the pool {@code lv} as its metadata, and {@code lv} the pool's metadata (no check). */
+  private static void swapPoolMetadataWith(TestVm vm, String lv) {
+    vm.must("lvconvert", "--yes", "--force", "--thinpool", "docker/thinpool", "--poolmetadata", lv);
+  }
+
+  private static String sha256(TestVm vm, String path) {
+    return vm.must("sha256sum", path).split(" ")[0];
+  }
+
+  private static List<String> logicalVolumes(TestVm vm) {
+    return vm.must("lvs", "--noheadings", "-o", "lv_name", "docker")
+        .lines()
+        .map(String::strip)
+        .toList();
+  }
+
   /** dd from /dev/zero into the thin volume, direct so that every write reaches the pool. */
   private static HostCommand fill(long mebibytes) {
     return HostCommand.of(
@@ -217,7 +333,12 @@ class PoolTroubleIT {
 
   private static ThinPool resource() {
     ThinPool pool = new ThinPool();
-    pool.setMetadata(new ObjectMetaBuilder().withName("trouble.node").withGeneration(1L).build());
+    pool.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("trouble.node")
+            .withUid("5b0c1a52-8f0e-4d5e-9a57-2d1f0c3b7e61")
+            .withGeneration(1L)
+            .build());
     return pool;
   }
 

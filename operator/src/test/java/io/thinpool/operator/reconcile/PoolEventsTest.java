@@ -1,11 +1,13 @@
 package io.thinpool.operator.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolStatus;
+import io.thinpool.operator.api.ThinPoolStatus.MetadataRepairStatus;
 import io.thinpool.operator.lvm.FakeLvmNode;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.PoolSpec;
@@ -85,5 +87,29 @@ class PoolEventsTest {
         .singleElement()
         .extracting(c -> c.getReason())
         .isEqualTo(ConditionTypes.OUT_OF_DATA_SPACE);
+  }
+
+  @Test
+  void whenARepairRanOrARequestWasNotActedOnThenAnEventSaysSoOnce() {
+    ThinPoolStatus damaged = new ThinPoolStatus();
+    damaged.metadataRepair = new MetadataRepairStatus();
+    damaged.metadataRepair.token = "uid@2026-12-01T22:00:00Z";
+    ThinPoolStatus ignored = new ThinPoolStatus();
+    ignored.metadataRepair = new MetadataRepairStatus();
+    ignored.metadataRepair.requestIgnored = "thinpool.io/repair-metadata=x is not acted on: …";
+    ThinPoolStatus repaired = new ThinPoolStatus();
+    repaired.metadataRepair = new MetadataRepairStatus();
+    repaired.metadataRepair.lastRepairTime = "2026-12-01T22:01:00Z";
+    repaired.metadataRepair.lastRepairResult = MetadataRepairStatus.REPAIRED;
+    repaired.metadataRepair.lastRepairMessage = "kept in docker/thinpool_meta0";
+
+    assertThat(PoolEvents.between(damaged, ignored, List.of()))
+        .extracting(PoolEvent::reason, PoolEvent::warning)
+        .containsExactly(tuple("RepairRequestIgnored", true));
+    assertThat(PoolEvents.between(ignored, ignored, List.of())).isEmpty();
+    assertThat(PoolEvents.between(damaged, repaired, List.of()))
+        .extracting(PoolEvent::reason, PoolEvent::message)
+        .containsExactly(tuple("MetadataRepaired", "kept in docker/thinpool_meta0"));
+    assertThat(PoolEvents.between(repaired, repaired, List.of())).isEmpty();
   }
 }

@@ -15,6 +15,7 @@ import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolSpec;
+import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.FakeLvmNode;
 import io.thinpool.operator.metrics.OperatorHttpServer;
 import io.thinpool.operator.status.Conditions;
@@ -56,9 +57,20 @@ class ThinPoolAgentIT {
   @BeforeEach
   void startAgent() {
     nodeA = new FakeLvmNode(DISK, "/dev/sdb", "/dev/sdc");
+    agent = agent(REFRESH, registry);
+    agent.start();
+  }
+
+  private Operator agent(Duration refresh, PrometheusMeterRegistry metrics) {
     KubernetesClient own =
         new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-    agent = Operators.agent(own, "node-a", nodeA, REFRESH, registry);
+    return Operators.agent(own, "node-a", nodeA, refresh, metrics);
+  }
+
+  /** A new agent process for node-a that refreshes only every {@code refresh}. */
+  private void restartAgent(Duration refresh) {
+    agent.stop();
+    agent = agent(refresh, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     agent.start();
   }
 
@@ -322,6 +334,80 @@ class ThinPoolAgentIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> get("misdirected") == null);
     assertThat(nodeA.commands()).noneMatch(c -> c.startsWith("vgremove"));
     assertThat(ready("real.node-a")).isTrue();
+  }
+
+  @Test
+  void whenThePoolsMetadataIsDamagedThenOnlyTheAnnotationWithItsTokenRepairsItAndOnlyOnce() {
+    client.resource(pool("runbook.node-a", "node-a", "/dev/sdb")).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready("runbook.node-a"));
+
+    nodeA.damageMetadata("docker", "thinpool");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> repair("runbook.node-a").token != null);
+    ThinPool damaged = get("runbook.node-a");
+    String token = damaged.getStatus().metadataRepair.token;
+    assertThat(token)
+        .isEqualTo(
+            damaged.getMetadata().getUid() + "@" + damaged.getStatus().metadataRepair.damageSeen);
+    assertThat(damaged.getStatus().phase).isEqualTo("Failed");
+    assertThat(
+            Conditions.find(damaged.getStatus().conditions, ConditionTypes.READY)
+                .orElseThrow()
+                .getMessage())
+        .contains(ThinPool.REPAIR_ANNOTATION + "=" + token);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> events("runbook.node-a").contains("Warning MetadataDamaged"));
+
+    // From here on only API events wake the agent: the annotation has to be one.
+    restartAgent(Duration.ofHours(1));
+    annotate("runbook.node-a", damaged.getMetadata().getUid() + "@2020-01-01T00:00:00Z");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> events("runbook.node-a").contains("Warning RepairRequestIgnored"));
+    assertThat(repair("runbook.node-a").requestIgnored).contains(token);
+    assertThat(nodeA.commands()).noneMatch(c -> c.startsWith("lvconvert --repair"));
+
+    annotate("runbook.node-a", token);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> ready("runbook.node-a"));
+    ThinPoolStatus.MetadataRepairStatus repaired = repair("runbook.node-a");
+    assertThat(repaired.lastRepairToken).isEqualTo(token);
+    assertThat(repaired.lastRepairResult).isEqualTo("Repaired");
+    assertThat(repaired.token).isNull();
+    assertThat(repaired.keptMetadataVolumes).containsExactly("docker/thinpool_meta0");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> events("runbook.node-a").contains("Normal MetadataRepaired"));
+    // The annotation stays (the agent may not remove it): an agent starting afresh reconciles
+    // with it in place and repairs nothing.
+    int seen = nodeA.commands().size();
+    restartAgent(Duration.ofHours(1));
+    await()
+        .pollDelay(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> nodeA.commands().size() >= seen + 2);
+    assertThat(nodeA.commands())
+        .filteredOn(c -> c.startsWith("lvconvert --repair"))
+        .containsExactly("lvconvert --repair --yes docker/thinpool");
+  }
+
+  private static ThinPoolStatus.MetadataRepairStatus repair(String name) {
+    ThinPool pool = get(name);
+    return pool.getStatus() == null || pool.getStatus().metadataRepair == null
+        ? new ThinPoolStatus.MetadataRepairStatus()
+        : pool.getStatus().metadataRepair;
+  }
+
+  private static void annotate(String name, String token) {
+    client
+        .resources(ThinPool.class)
+        .withName(name)
+        .edit(
+            pool -> {
+              pool.getMetadata().setAnnotations(Map.of(ThinPool.REPAIR_ANNOTATION, token));
+              return pool;
+            });
   }
 
   @Test

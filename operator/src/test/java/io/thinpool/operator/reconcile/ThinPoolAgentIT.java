@@ -7,6 +7,8 @@ import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -399,15 +401,21 @@ class ThinPoolAgentIT {
         : pool.getStatus().metadataRepair;
   }
 
+  /**
+   * As {@code kubectl annotate --overwrite} does it: a merge patch without a resourceVersion, which
+   * the agent's status writes in between cannot make conflict.
+   */
   private static void annotate(String name, String token) {
+    String patch =
+        client
+            .getKubernetesSerialization()
+            .asJson(
+                Map.of(
+                    "metadata", Map.of("annotations", Map.of(ThinPool.REPAIR_ANNOTATION, token))));
     client
         .resources(ThinPool.class)
         .withName(name)
-        .edit(
-            pool -> {
-              pool.getMetadata().setAnnotations(Map.of(ThinPool.REPAIR_ANNOTATION, token));
-              return pool;
-            });
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
   }
 
   @Test

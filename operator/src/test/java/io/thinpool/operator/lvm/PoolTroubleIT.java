@@ -243,6 +243,96 @@ class PoolTroubleIT {
   }
 
   /**
+   * LVM's smallest metadata LV (one 4 MiB extent) beside 16 GiB of data in 64 KiB chunks: enough
+   * data blocks for the mappings that fill it.
+   */
+  private static final PoolSpec SMALL_METADATA =
+      PoolSpec.runbook(TestVm.LARGE_DISK).toBuilder()
+          .sizes(4, 1)
+          .metadataSizeBytes(4L << 20)
+          .chunkSizeBytes(64L << 10)
+          .build();
+
+  /**
+   * Mappings that take the 4 MiB metadata past the 80% threshold: about 90% (110,000: 98%; 150,000
+   * do not fit).
+   */
+  private static final long MAPPINGS = 100_000;
+
+  @Test
+  void whenMetadataPassesTheThresholdAndDmeventdCannotRunThenTheAgentGrowsIt(TestVm vm) {
+    PoolEngine engine = new PoolEngine(vm);
+    Outcome built = engine.reconcile(SMALL_METADATA);
+    assertThat(built.status()).as(String.valueOf(built.failure())).isEqualTo(Status.CONVERGED);
+    long metadataBefore = built.report().metadataSizeBytes();
+    vm.must("lvcreate", "--yes", "-V", "16G", "-T", "docker/thinpool", "-n", "fill");
+    fillMetadata(vm, MAPPINGS);
+    vm.must("vgchange", "--activate", "y", "docker");
+    vm.must("lvchange", "--monitor", "n", "docker/thinpool");
+    vm.must("systemctl", "stop", "dm-event.socket", "dm-event.service");
+    vm.must("mount", "--bind", "/bin/false", "/usr/sbin/dmeventd");
+    PoolReport full = engine.observe(SMALL_METADATA);
+    assertThat(full.metadataPercent()).as("metadata usage").isGreaterThanOrEqualTo(80.0);
+
+    Outcome grown = engine.reconcile(SMALL_METADATA);
+
+    PoolReport after = engine.observe(SMALL_METADATA);
+    assertThat(grown.executed()).extracting(Step::intent).contains(Intent.AUTOEXTEND_BY_AGENT);
+    assertThat(after.metadataSizeBytes()).isGreaterThan(metadataBefore);
+    assertThat(after.metadataPercent()).isLessThan(full.metadataPercent());
+    assertThat(after.poolSizeBytes())
+        .as("data was under its threshold")
+        .isEqualTo(full.poolSizeBytes());
+    System.out.printf(
+        "metadata %d MiB at %.1f%% -> %d MiB at %.1f%% (%d mappings)%n",
+        metadataBefore >> 20,
+        full.metadataPercent(),
+        after.metadataSizeBytes() >> 20,
+        after.metadataPercent(),
+        MAPPINGS);
+  }
+
+  /**
+   * Maps the first {@code blocks} blocks of thin volume 1 one to one, without writing data: the
+   * metadata is swapped out, dumped, given one range mapping and restored with thin-provisioning-
+   * tools, then swapped back (filling it by writes would take gigabytes under TCG).
+   */
+  private static void fillMetadata(TestVm vm, long blocks) {
+    vm.must("vgchange", "--activate", "n", "docker");
+    vm.must(
+        "lvcreate", "--yes", "--activate", "n", "--zero", "n", "-L", "4M", "-n", "swap", "docker");
+    swapPoolMetadataWith(vm, "docker/swap");
+    vm.must("lvchange", "--activate", "y", "docker/swap");
+    vm.must("thin_dump", "-o", "/run/thinpool-test/metadata.xml", "/dev/docker/swap");
+    vm.must(
+        "python3",
+        "-c",
+        MAP_BLOCKS,
+        "/run/thinpool-test/metadata.xml",
+        "/run/thinpool-test/metadata-full.xml",
+        Long.toString(blocks));
+    vm.must("thin_restore", "-i", "/run/thinpool-test/metadata-full.xml", "-o", "/dev/docker/swap");
+    vm.must("lvchange", "--activate", "n", "docker/swap");
+    swapPoolMetadataWith(vm, "docker/swap");
+    vm.must("lvremove", "--yes", "docker/swap");
+  }
+
+  /** Test scaffolding run by the node's python3: device 1 gets one range mapping of N blocks. */
+  private static final String MAP_BLOCKS =
+      """
+      import re, sys
+      source, target, blocks = sys.argv[1], sys.argv[2], int(sys.argv[3])
+      xml = open(source).read()
+      mapping = '<range_mapping origin_begin="0" data_begin="0" length="%d" time="0"/>' % blocks
+      def mapped(device):
+          head = re.sub(r'mapped_blocks="\\d+"', 'mapped_blocks="%d"' % blocks, device.group(1))
+          return head + mapping + device.group(2)
+      xml, found = re.subn(r'(<device dev_id="1"[^>]*>).*?(</device>)', mapped, xml, flags=re.S)
+      assert found == 1, 'no thin device 1 in the dump'
+      open(target, 'w').write(xml)
+      """;
+
+  /**
    * Damages the pool's metadata the way lvm2's own tests do (lvconvert-repair-thin.sh): swap it out
    * into a plain LV, break it, swap it back. What breaks is the checksum of the metadata space
    * map's index block (the superblock's metadata space map root, at byte 208, points to it):

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,9 +155,7 @@ class PoolTroubleIT {
     long sizeBefore = engine.reconcile(SMALL).report().poolSizeBytes();
     vm.must("lvcreate", "--yes", "-V", "1G", "-T", "docker/thinpool", "-n", "fill");
     vm.must("lvchange", "--monitor", "n", "docker/thinpool");
-    // A host without dmeventd: stopped, and LVM cannot start it either (TestVm.reset undoes it).
-    vm.must("systemctl", "stop", "dm-event.socket", "dm-event.service");
-    vm.must("mount", "--bind", "/bin/false", "/usr/sbin/dmeventd");
+    withoutDmeventd(vm);
     vm.must(fill(sizeBefore * 85 / 100 / (1 << 20)).argv().toArray(String[]::new));
 
     Outcome outcome = engine.reconcile(SMALL);
@@ -269,8 +268,7 @@ class PoolTroubleIT {
     fillMetadata(vm, MAPPINGS);
     vm.must("vgchange", "--activate", "y", "docker");
     vm.must("lvchange", "--monitor", "n", "docker/thinpool");
-    vm.must("systemctl", "stop", "dm-event.socket", "dm-event.service");
-    vm.must("mount", "--bind", "/bin/false", "/usr/sbin/dmeventd");
+    withoutDmeventd(vm);
     PoolReport full = engine.observe(SMALL_METADATA);
     assertThat(full.metadataPercent()).as("metadata usage").isGreaterThanOrEqualTo(80.0);
 
@@ -298,23 +296,20 @@ class PoolTroubleIT {
    * tools, then swapped back (filling it by writes would take gigabytes under TCG).
    */
   private static void fillMetadata(TestVm vm, long blocks) {
-    vm.must("vgchange", "--activate", "n", "docker");
-    vm.must(
-        "lvcreate", "--yes", "--activate", "n", "--zero", "n", "-L", "4M", "-n", "swap", "docker");
-    swapPoolMetadataWith(vm, "docker/swap");
-    vm.must("lvchange", "--activate", "y", "docker/swap");
-    vm.must("thin_dump", "-o", "/run/thinpool-test/metadata.xml", "/dev/docker/swap");
-    vm.must(
-        "python3",
-        "-c",
-        MAP_BLOCKS,
-        "/run/thinpool-test/metadata.xml",
-        "/run/thinpool-test/metadata-full.xml",
-        Long.toString(blocks));
-    vm.must("thin_restore", "-i", "/run/thinpool-test/metadata-full.xml", "-o", "/dev/docker/swap");
-    vm.must("lvchange", "--activate", "n", "docker/swap");
-    swapPoolMetadataWith(vm, "docker/swap");
-    vm.must("lvremove", "--yes", "docker/swap");
+    editSwappedOutMetadata(
+        vm,
+        "4M",
+        metadata -> {
+          vm.must("thin_dump", "-o", "/run/thinpool-test/metadata.xml", metadata);
+          vm.must(
+              "python3",
+              "-c",
+              MAP_BLOCKS,
+              "/run/thinpool-test/metadata.xml",
+              "/run/thinpool-test/metadata-full.xml",
+              Long.toString(blocks));
+          vm.must("thin_restore", "-i", "/run/thinpool-test/metadata-full.xml", "-o", metadata);
+        });
   }
 
   /** Test scaffolding run by the node's python3: device 1 gets one range mapping of N blocks. */
@@ -333,38 +328,60 @@ class PoolTroubleIT {
       """;
 
   /**
-   * Damages the pool's metadata the way lvm2's own tests do (lvconvert-repair-thin.sh): swap it out
-   * into a plain LV, break it, swap it back. What breaks is the checksum of the metadata space
-   * map's index block (the superblock's metadata space map root, at byte 208, points to it):
-   * thin_check fails on it, and thin_repair rebuilds the space maps from the mapping trees, so no
-   * mapping is lost.
+   * Damages the pool's metadata: the checksum of the metadata space map's index block (the
+   * superblock's metadata space map root, at byte 208, points to it). thin_check fails on it, and
+   * thin_repair rebuilds the space maps from the mapping trees, so no mapping is lost.
    */
   private static void damageMetadata(TestVm vm) {
+    editSwappedOutMetadata(
+        vm,
+        "32M",
+        metadata -> {
+          long indexBlock =
+              Long.parseLong(
+                  vm.must("od", "-An", "-t", "u8", "-j", "208", "-N", "8", metadata).strip());
+          vm.must(
+              "dd",
+              "if=/dev/zero",
+              "of=" + metadata,
+              "bs=4",
+              "count=1",
+              "seek=" + indexBlock * 4096 / 4,
+              "conv=notrunc,fsync",
+              "status=none");
+        });
+  }
+
+  /**
+   * Runs {@code edit} on the pool's metadata device the way lvm2's own tests reach it
+   * (lvconvert-repair-thin.sh): swapped out into a plain LV of {@code size} (an exchange LVM does
+   * without a check), then swapped back. The volume group is left inactive.
+   */
+  private static void editSwappedOutMetadata(TestVm vm, String size, Consumer<String> edit) {
     vm.must("vgchange", "--activate", "n", "docker");
     vm.must(
-        "lvcreate", "--yes", "--activate", "n", "--zero", "n", "-L", "32M", "-n", "swap", "docker");
-    swapPoolMetadataWith(vm, "docker/swap");
+        "lvcreate", "--yes", "--activate", "n", "--zero", "n", "-L", size, "-n", "swap", "docker");
+    String[] swap = {
+      "lvconvert",
+      "--yes",
+      "--force",
+      "--thinpool",
+      "docker/thinpool",
+      "--poolmetadata",
+      "docker/swap"
+    };
+    vm.must(swap);
     vm.must("lvchange", "--activate", "y", "docker/swap");
-    long indexBlock =
-        Long.parseLong(
-            vm.must("od", "-An", "-t", "u8", "-j", "208", "-N", "8", "/dev/docker/swap").strip());
-    vm.must(
-        "dd",
-        "if=/dev/zero",
-        "of=/dev/docker/swap",
-        "bs=4",
-        "count=1",
-        "seek=" + indexBlock * 4096 / 4,
-        "conv=notrunc,fsync",
-        "status=none");
+    edit.accept("/dev/docker/swap");
     vm.must("lvchange", "--activate", "n", "docker/swap");
-    swapPoolMetadataWith(vm, "docker/swap");
+    vm.must(swap);
     vm.must("lvremove", "--yes", "docker/swap");
   }
 
-  /** Gives the pool {@code lv} as its metadata, and {@code lv} the pool's metadata (no check). */
-  private static void swapPoolMetadataWith(TestVm vm, String lv) {
-    vm.must("lvconvert", "--yes", "--force", "--thinpool", "docker/thinpool", "--poolmetadata", lv);
+  /** A host without dmeventd: stopped, and LVM cannot start it either (TestVm.reset undoes it). */
+  private static void withoutDmeventd(TestVm vm) {
+    vm.must("systemctl", "stop", "dm-event.socket", "dm-event.service");
+    vm.must("mount", "--bind", "/bin/false", "/usr/sbin/dmeventd");
   }
 
   private static String sha256(TestVm vm, String path) {

@@ -35,6 +35,10 @@ final class PoolOptions {
           Map.entry("autoextend.thresholdPercent", "--threshold"),
           Map.entry("autoextend.extendPercent", "--extend-percent"));
 
+  /** The share of the VG the data and metadata LVs may each take, as the rules allow it. */
+  private static final String PERCENT_OF_VG =
+      PoolRules.PERCENT_OF_VG_MIN + "-" + PoolRules.PERCENT_OF_VG_MAX;
+
   @Option(
       names = "--device",
       paramLabel = "PATH",
@@ -68,11 +72,7 @@ final class PoolOptions {
       paramLabel = "N",
       defaultValue = Defaults.DATA_PERCENT_TEXT,
       description =
-          "Data LV size, %% of the VG, "
-              + PoolRules.PERCENT_OF_VG_MIN
-              + "-"
-              + PoolRules.PERCENT_OF_VG_MAX
-              + " (default: ${DEFAULT-VALUE}).")
+          "Data LV size, %% of the VG, " + PERCENT_OF_VG + " (default: ${DEFAULT-VALUE}).")
   int dataPercent;
 
   @Option(
@@ -80,11 +80,7 @@ final class PoolOptions {
       paramLabel = "N",
       defaultValue = Defaults.METADATA_PERCENT_TEXT,
       description =
-          "Metadata LV size, %% of the VG, "
-              + PoolRules.PERCENT_OF_VG_MIN
-              + "-"
-              + PoolRules.PERCENT_OF_VG_MAX
-              + " (default: ${DEFAULT-VALUE}).")
+          "Metadata LV size, %% of the VG, " + PERCENT_OF_VG + " (default: ${DEFAULT-VALUE}).")
   int metadataPercent;
 
   @Option(

@@ -186,34 +186,27 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     if (planOnly(pool)) {
       // Plan-only changes nothing on the node, a teardown included; holding the finalizer instead
       // would block the deletion for good once the config that could lift planOnly is gone.
-      PoolEvents.emit(
-          context.getClient(),
+      emit(
+          context,
           pool,
-          nodeName,
-          List.of(
-              new PoolEvents.PoolEvent(
-                  true,
-                  "TeardownSkipped",
-                  "planOnly: deletionPolicy Delete was not carried out; the volume group and pool"
-                      + " are left on the node as they are")),
-          clock.instant());
+          new PoolEvents.PoolEvent(
+              true,
+              "TeardownSkipped",
+              "planOnly: deletionPolicy Delete was not carried out; the volume group and pool"
+                  + " are left on the node as they are"));
       return DeleteControl.defaultDelete();
     }
     PoolEngine.Outcome outcome = new PoolEngine(node).teardown(PoolSpecs.of(pool.getSpec()), false);
     if (outcome.status() == PoolEngine.Status.CONVERGED) {
       LOG.info("ThinPool {}: torn down ({} steps)", name(pool), outcome.executed().size());
-      PoolEvents.emit(
-          context.getClient(),
+      emit(
+          context,
           pool,
-          nodeName,
-          List.of(
-              new PoolEvents.PoolEvent(
-                  false,
-                  "TornDown",
-                  "deletionPolicy Delete: removed "
-                      + String.join(
-                          "; ", outcome.executed().stream().map(Step::toString).toList()))),
-          clock.instant());
+          new PoolEvents.PoolEvent(
+              false,
+              "TornDown",
+              "deletionPolicy Delete: removed "
+                  + String.join("; ", outcome.executed().stream().map(Step::toString).toList())));
       return DeleteControl.defaultDelete();
     }
     String why =
@@ -223,22 +216,17 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     if (outcome.status() == PoolEngine.Status.REFUSED
         && outcome.plan().refusal().reason() == Plan.Reason.FOREIGN_VOLUME_GROUP) {
       // Nothing of ours is there to remove; holding the finalizer would block deletion forever.
-      PoolEvents.emit(
-          context.getClient(),
-          pool,
-          nodeName,
-          List.of(new PoolEvents.PoolEvent(true, "NotOurs", why)),
-          clock.instant());
+      emit(context, pool, new PoolEvents.PoolEvent(true, "NotOurs", why));
       return DeleteControl.defaultDelete();
     }
     LOG.warn("ThinPool {}: teardown not done, keeping the finalizer: {}", name(pool), why);
-    PoolEvents.emit(
-        context.getClient(),
-        pool,
-        nodeName,
-        List.of(new PoolEvents.PoolEvent(true, "TeardownBlocked", why)),
-        clock.instant());
+    emit(context, pool, new PoolEvents.PoolEvent(true, "TeardownBlocked", why));
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(nextAttempt(outcome, refresh));
+  }
+
+  /** Records one Event on the ThinPool as this node's agent. */
+  private void emit(Context<ThinPool> context, ThinPool pool, PoolEvents.PoolEvent event) {
+    PoolEvents.emit(context.getClient(), pool, nodeName, List.of(event), clock.instant());
   }
 
   private static boolean planOnly(ThinPool pool) {

@@ -35,21 +35,9 @@ class AdoptionIT {
 
   /** What an admin did on the node: the runbook up to the pool, then a thin volume with data. */
   private static void runbookByHand(TestVm vm) {
-    vm.must("pvcreate", disk(1));
-    vm.must("vgcreate", VG, disk(1));
-    vm.must("lvcreate", "--wipesignatures", "y", "-n", POOL, VG, "-l", "95%VG");
-    vm.must("lvcreate", "--wipesignatures", "y", "-n", POOL + "meta", VG, "-l", "1%VG");
-    vm.must(
-        "lvconvert",
-        "-y",
-        "--zero",
-        "n",
-        "-c",
-        "512K",
-        "--thinpool",
-        VG + "/" + POOL,
-        "--poolmetadata",
-        VG + "/" + POOL + "meta");
+    for (HostCommand command : RunbookByHand.toThePool(disk(1), VG, POOL, 95, 1)) {
+      vm.must(command.argv().toArray(String[]::new));
+    }
     vm.must("lvcreate", "--yes", "-V", "64M", "-T", VG + "/" + POOL, "-n", "images");
     vm.must(
         "dd",

@@ -79,28 +79,15 @@ public final class PoolEngineBenchmark {
 
   /** The origin document's sequence, as an operator would type it. */
   private static List<HostCommand> runbook() {
-    return List.of(
-        HostCommand.of("pvcreate", disk(1)),
-        HostCommand.of("vgcreate", "docker", disk(1)),
-        HostCommand.of(
-            "lvcreate", "--wipesignatures", "y", "-n", "thinpool", "docker", "-l", "90%VG"),
-        HostCommand.of(
-            "lvcreate", "--wipesignatures", "y", "-n", "thinpoolmeta", "docker", "-l", "5%VG"),
-        HostCommand.of(
-            "lvconvert",
-            "-y",
-            "--zero",
-            "n",
-            "-c",
-            "512K",
-            "--thinpool",
-            "docker/thinpool",
-            "--poolmetadata",
-            "docker/thinpoolmeta"),
-        HostCommand.of("dd", "of=/etc/lvm/profile/docker-thinpool.profile", "status=none")
-            .withStdin(LvmNames.profileContent(PoolSpec.AutoextendPolicy.RUNBOOK)),
-        HostCommand.of("lvchange", "--metadataprofile", "docker-thinpool", "docker/thinpool"),
-        HostCommand.of("lvs", "-o+seg_monitor"));
+    List<HostCommand> commands =
+        new ArrayList<>(RunbookByHand.toThePool(disk(1), "docker", "thinpool", 90, 5));
+    commands.addAll(
+        List.of(
+            HostCommand.of("dd", "of=/etc/lvm/profile/docker-thinpool.profile", "status=none")
+                .withStdin(LvmNames.profileContent(PoolSpec.AutoextendPolicy.RUNBOOK)),
+            HostCommand.of("lvchange", "--metadataprofile", "docker-thinpool", "docker/thinpool"),
+            HostCommand.of("lvs", "-o+seg_monitor")));
+    return commands;
   }
 
   private static Duration since(long start) {

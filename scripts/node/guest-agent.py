@@ -2,12 +2,16 @@
 
 Reads one JSON request per line from the virtio-serial port, runs its argv directly (never
 through a shell), and answers with one JSON line: exit code, stdout, stderr, whether it timed out.
+Each request runs in a thread of its own, as commands run side by side on a real host: a command
+that waits (the agent's `dmsetup wait` on a pool's events) never holds up the others. Replies
+carry the request's id and may come back in any order.
 """
 import base64
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 
@@ -30,6 +34,19 @@ def run(request):
         return {"exit": 127, "stdout": b"", "stderr": str(error).encode(), "timedOut": False}
 
 
+def serve(port, write_lock, request):
+    result = run(request)
+    reply = {
+        "id": request["id"],
+        "exit": result["exit"],
+        "timedOut": result["timedOut"],
+        "stdout": base64.b64encode(result["stdout"]).decode(),
+        "stderr": base64.b64encode(result["stderr"]).decode(),
+    }
+    with write_lock:  # one reply line at a time
+        port.write(json.dumps(reply).encode() + b"\n")
+
+
 def main(port_path):
     # udev names the port (/dev/virtio-ports/<name>) a moment after boot: wait for it.
     for _ in range(600):
@@ -37,6 +54,7 @@ def main(port_path):
             break
         time.sleep(0.1)
     port = open(port_path, "r+b", buffering=0)
+    write_lock = threading.Lock()
     print("thinpool-vm: ready", flush=True)  # on the console: what the host waits for
     buffer = b""
     while True:
@@ -51,15 +69,7 @@ def main(port_path):
                 request = json.loads(line)
             except ValueError:
                 continue  # the tail of a line sent before this port was open: the host resends
-            result = run(request)
-            reply = {
-                "id": request["id"],
-                "exit": result["exit"],
-                "timedOut": result["timedOut"],
-                "stdout": base64.b64encode(result["stdout"]).decode(),
-                "stderr": base64.b64encode(result["stderr"]).decode(),
-            }
-            port.write(json.dumps(reply).encode() + b"\n")
+            threading.Thread(target=serve, args=(port, write_lock, request), daemon=True).start()
 
 
 if __name__ == "__main__":

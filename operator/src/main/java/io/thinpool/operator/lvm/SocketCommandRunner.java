@@ -15,9 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * and the local demo node (scripts/node). One JSON line per request ({@code id}, {@code argv},
  * base64 {@code stdin}, {@code timeoutSeconds}) and per reply ({@code id}, {@code exit}, {@code
  * timedOut}, base64 {@code stdout}/{@code stderr}); the far end runs argv without a shell and kills
- * it on timeout.
+ * it on timeout. Commands run side by side, as through nsenter: the far end runs each request in a
+ * thread of its own and replies in any order, matched here by id, so a command that waits (the
+ * agent's {@code dmsetup wait}) holds up no other.
  */
 public final class SocketCommandRunner implements HostCommandRunner, AutoCloseable {
 
@@ -36,7 +41,10 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
 
   private final SocketChannel channel;
   private final NodeLock lock;
-  private final BlockingQueue<JsonNode> replies = new LinkedBlockingQueue<>();
+
+  /** The requests sent and not answered yet, by id. */
+  private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+
   private final AtomicLong ids = new AtomicLong();
 
   /** Connects and waits until the far end answers: what every user of the socket needs first. */
@@ -63,10 +71,9 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
   }
 
   @Override
-  public synchronized CommandResult run(HostCommand command) {
+  public CommandResult run(HostCommand command) {
     try {
-      long id = send(command);
-      JsonNode reply = await(id, command.timeout().plus(GRACE));
+      JsonNode reply = await(send(command), command.timeout().plus(GRACE));
       if (reply == null) {
         throw new HostCommandException(
             FailureKind.TIMEOUT,
@@ -92,7 +99,7 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
    * Waits until the far end answers. What is written before the guest has opened its port is lost,
    * so a no-op is sent again every second until one comes back.
    */
-  public synchronized void awaitReady(Duration within) {
+  public void awaitReady(Duration within) {
     HostCommand probe = HostCommand.of("true");
     long deadline = System.nanoTime() + within.toNanos();
     try {
@@ -111,8 +118,11 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
     }
   }
 
-  private long send(HostCommand command) throws IOException {
+  /** Sends {@code command}; its reply completes the returned future. */
+  private CompletableFuture<JsonNode> send(HostCommand command) throws IOException {
     long id = ids.incrementAndGet();
+    CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+    pending.put(id, reply);
     ObjectNode request = JSON.createObjectNode();
     request.put("id", id);
     request.putPOJO("argv", command.argv());
@@ -120,24 +130,29 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
     request.put("timeoutSeconds", Math.max(1, command.timeout().toSeconds()));
     // Written on the channel itself: Channels' stream adapters would share one lock with the
     // reader thread and block behind its pending read.
+    // One request line at a time: a partial write must not interleave with another thread's.
     ByteBuffer line =
         ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
-    while (line.hasRemaining()) {
-      channel.write(line);
-    }
-    return id;
-  }
-
-  /** The reply to request {@code id}, or null when none came in time; stale replies are dropped. */
-  private JsonNode await(long id, Duration within) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    for (long left = within.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-      JsonNode reply = replies.poll(left, TimeUnit.NANOSECONDS);
-      if (reply == null || reply.path("id").asLong() == id) {
-        return reply;
+    synchronized (channel) {
+      while (line.hasRemaining()) {
+        channel.write(line);
       }
     }
-    return null;
+    reply.whenComplete((done, failure) -> pending.remove(id));
+    return reply;
+  }
+
+  /** The reply, or null when none came in time (a late one is then dropped). */
+  private static JsonNode await(CompletableFuture<JsonNode> reply, Duration within)
+      throws InterruptedException {
+    try {
+      return reply.get(within.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      reply.cancel(false);
+      return null;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a reply is only ever completed with a value", e);
+    }
   }
 
   @Override
@@ -154,7 +169,11 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
         while (buffer.hasRemaining()) {
           byte b = buffer.get();
           if (b == '\n') {
-            replies.add(JSON.readTree(line.toByteArray()));
+            JsonNode reply = JSON.readTree(line.toByteArray());
+            CompletableFuture<JsonNode> waiting = pending.get(reply.path("id").asLong());
+            if (waiting != null) {
+              waiting.complete(reply);
+            }
             line.reset();
           } else {
             line.write(b);

@@ -17,18 +17,14 @@ COPY . /src/
 # When the build passes a trust store as the secret cacerts (build.sh passes the machine's Java
 # one, mounted for this step only), Maven trusts it: Maven Central may be reached through a
 # TLS-inspecting proxy. Without the secret (a plain docker build), the JDK's own store is used.
-# Then a JRE of the modules the jar uses (jdeps), plus jdk.crypto.ec, which only TLS at run time
-# asks for (ECDHE with the API server). Java debug attributes are stripped; libjvm keeps its
-# symbols (readable native frames in a crash log; --strip-debug would also need binutils here).
-# Its class-data-sharing archive is made in the runtime stage, from the application's class list.
+# Then the runtime (scripts/image/jre.sh: a jlinked JRE of the modules the jar uses, trusting no
+# public CA), which the agent benchmark builds the same way. Its class-data-sharing archive is
+# made in the runtime stage, from the application's class list.
 RUN --mount=type=cache,target=/root/.m2 --mount=type=secret,id=cacerts \
     if [ -f /run/secrets/cacerts ]; then export MAVEN_OPTS=-Djavax.net.ssl.trustStore=/run/secrets/cacerts; fi \
  && mvn -B -ntp -q -f /src/pom.xml -pl operator -am package -DskipTests -Dspotless.check.skip=true \
  && jar=/src/operator/target/thinpool-operator.jar \
- && modules="$(jdeps --print-module-deps --ignore-missing-deps --multi-release 17 "$jar")" \
- && echo "jlink modules: $modules,jdk.crypto.ec" \
- && jlink --add-modules "$modules,jdk.crypto.ec" --output /out/java \
-      --strip-java-debug-attributes --no-man-pages --no-header-files --compress=2 \
+ && /src/scripts/image/jre.sh "$jar" /out/java \
  && mkdir /out/thinpool && cp "$jar" /src/operator/src/main/cds/thinpool-operator.classlist /out/thinpool/ \
  && rm -rf /src
 

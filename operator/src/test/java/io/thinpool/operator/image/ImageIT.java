@@ -115,6 +115,18 @@ class ImageIT {
   }
 
   @Test
+  void theRuntimeTrustsNoPublicCertificateAuthority() {
+    // The client adds the JDK's CA bundle to the cluster CA it trusts for the API server: without
+    // the bundle, only the cluster CA vouches for it (the controller test below connects so).
+    Result cacerts =
+        inImageWithEntrypoint(
+            "/opt/java/bin/keytool", "-list", "-cacerts", "-storepass", "changeit");
+
+    assertThat(cacerts.exitCode()).isNotZero();
+    assertThat(cacerts.out() + cacerts.err()).contains("Keystore file does not exist");
+  }
+
+  @Test
   void nsenterIsInTheImageAndLvmIsNot() {
     Result nsenter = inImageWithEntrypoint("nsenter", "--version");
     assertThat(nsenter.exitCode()).as(nsenter.err()).isZero();

@@ -7,6 +7,8 @@
 source "$(dirname "$0")/lib/local-cluster.sh"
 list="$root/operator/src/main/cds/thinpool-operator.classlist"
 
+step "building the image's Java runtime (scripts/image/jre.sh)"
+use_image_runtime
 step "running the controller and the agent with -XX:DumpLoadedClassList"
 start_controller -XX:DumpLoadedClassList="$work/controller.classlist"
 apply_config

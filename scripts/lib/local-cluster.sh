@@ -60,10 +60,20 @@ in_cluster_env() {
     KUBERNETES_AUTH_TRYKUBECONFIG=false
 }
 
+# The java that runs the controller and the agent: the machine's, or the image's (use_image_runtime).
+java_cmd=java
+
+# Runs them on the image's runtime (scripts/image/jre.sh, built here from this machine's JDK 17):
+# what they load and keep is then what the pods' JVMs do.
+use_image_runtime() {
+  scripts/image/jre.sh "$jar" "$work/jre" > "$work/jre.log" 2>&1 || { cat "$work/jre.log"; return 1; }
+  java_cmd="$work/jre/bin/java"
+}
+
 # start_controller [JVM options...]; its PID is left in $controller_pid.
 start_controller() {
   env -u KUBECONFIG $(in_cluster_env) POD_NAMESPACE=default THINPOOL_HTTP_PORT=0 \
-    java "$@" -jar "$jar" controller > "$work/controller.log" 2>&1 & controller_pid=$!; pids+=($controller_pid)
+    "$java_cmd" "$@" -jar "$jar" controller > "$work/controller.log" 2>&1 & controller_pid=$!; pids+=($controller_pid)
 }
 
 # start_agent REFRESH_SECONDS [JVM options...]; the agent's PID is left in $agent_pid.
@@ -71,7 +81,7 @@ start_agent() {
   local refresh="$1"; shift
   env -u KUBECONFIG $(in_cluster_env) NODE_NAME=demo-node THINPOOL_NODE_SOCKET="$work/node/cmd.sock" \
     THINPOOL_REFRESH_SECONDS="$refresh" THINPOOL_HTTP_PORT=0 \
-    java "$@" -jar "$jar" agent > "$work/agent.log" 2>&1 & agent_pid=$!; pids+=($agent_pid)
+    "$java_cmd" "$@" -jar "$jar" agent > "$work/agent.log" 2>&1 & agent_pid=$!; pids+=($agent_pid)
 }
 
 apply_config() {

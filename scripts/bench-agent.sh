@@ -23,7 +23,9 @@ cds=-XX:SharedArchiveFile="$work/thinpool-operator.jsa"
 # The memory limit of the chart's workload of kind $1 (deploy/, rendered from the chart), as MaxRAM.
 memory_limit() {
   local limit
-  limit="$(k create --dry-run=client -f "$root/deploy/thinpool-operator.yaml" -o jsonpath="{.items[?(@.kind==\"$1\")].spec.template.spec.containers[0].resources.limits.memory}")"
+  limit="$(k create --dry-run=client -f "$root/deploy/thinpool-operator.yaml" \
+    -o jsonpath='{.kind}{" "}{.spec.template.spec.containers[0].resources.limits.memory}{"\n"}' \
+    | awk -v kind="$1" '$1 == kind {print $2}')"
   [[ "$limit" =~ ^[0-9]+Mi$ ]] || { echo "the chart's $1 memory limit is not in Mi: '$limit'" >&2; return 1; }
   echo "-XX:MaxRAM=${limit%Mi}m"
 }

@@ -12,6 +12,8 @@ import io.thinpool.operator.metrics.OperatorHttpServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +26,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The image's entry point: one image, three modes. The command line is picocli's: usage errors end
- * with exit status 2, failures with 1, each as one line naming the command; never a stack trace.
+ * with exit status 2, failures with 1, each as one line naming the command; never a stack trace. A
+ * long-running mode named alone, as the chart starts it, has nothing to parse and starts without
+ * picocli: building its model of the whole command line loads about 170 classes that would stay in
+ * every agent's memory for the pod's life, and takes a fifth of a second at every start.
  */
 @Command(
     name = "thinpool-operator",
@@ -52,13 +57,55 @@ public final class Main implements Callable<Integer> {
   /** Whether a mode that keeps running (agent, controller) started: then main must not exit. */
   private boolean serving;
 
+  /** The long-running modes, by their command names. */
+  enum Service {
+    AGENT(Main.AGENT),
+    CONTROLLER(Main.CONTROLLER);
+
+    private final String command;
+
+    Service(String command) {
+      this.command = command;
+    }
+
+    /** The mode when {@code args} name one and nothing else. */
+    static Optional<Service> namedAlone(String[] args) {
+      return Arrays.stream(values())
+          .filter(service -> args.length == 1 && service.command.equals(args[0]))
+          .findFirst();
+    }
+  }
+
+  static final String AGENT = "agent";
+  static final String CONTROLLER = "controller";
+
   public static void main(String[] args) {
     Main main = new Main();
     int exit =
-        main.commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
-            .execute(args);
+        main.execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     if (!main.serving) {
       System.exit(exit);
+    }
+  }
+
+  /** Runs the command line {@code args}: its exit status, or 0 once a mode is serving. */
+  int execute(String[] args, PrintWriter out, PrintWriter err) {
+    return Service.namedAlone(args)
+        .map(service -> serve(service, err))
+        .orElseGet(() -> commandLine(out, err).execute(args));
+  }
+
+  /** Starts {@code service} as picocli would have, its failures reported the same way. */
+  private int serve(Service service, PrintWriter err) {
+    try {
+      if (service == Service.AGENT) {
+        agent(null);
+      } else {
+        controller(null);
+      }
+      return 0;
+    } catch (Exception e) {
+      return failure(e, "thinpool-operator " + service.command, err);
     }
   }
 
@@ -79,7 +126,7 @@ public final class Main implements Callable<Integer> {
     throw new ParameterException(command.commandLine(), "name a mode: agent, controller or engine");
   }
 
-  @Command(name = "agent", description = "The node agent.")
+  @Command(name = AGENT, description = "The node agent.")
   int agent(@Mixin HelpOption help) throws IOException {
     Settings settings = Settings.fromEnvironment(System.getenv());
     String node =
@@ -87,9 +134,8 @@ public final class Main implements Callable<Integer> {
             .nodeName()
             .orElseThrow(
                 () ->
-                    new ParameterException(
-                        command.commandLine(),
-                        "the agent needs NODE_NAME (the downward API's spec.nodeName)"));
+                    new StartupCheck.Failure(
+                        "the agent needs NODE_NAME (the downward API's spec.nodeName)", null));
     KubernetesClient client = client();
     StartupCheck.agent(client.getConfiguration(), node);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -101,7 +147,7 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
-  @Command(name = "controller", description = "The leader-elected controller.")
+  @Command(name = CONTROLLER, description = "The leader-elected controller.")
   int controller(@Mixin HelpOption help) {
     Settings settings = Settings.fromEnvironment(System.getenv());
     KubernetesClient client = client();
@@ -154,19 +200,20 @@ public final class Main implements Callable<Integer> {
     return line.getCommandSpec().exitCodeOnInvalidInput();
   }
 
+  private static int failure(Exception e, CommandLine line, ParseResult parsed) {
+    return failure(e, line.getCommandSpec().qualifiedName(), line.getErr());
+  }
+
   /**
    * One line with what failed; the engine's and the node's failures already say it in words. A mode
-   * that cannot start says so, as scripts and the StartupFailuresIT expect.
+   * that cannot start says so, as scripts and the StartupFailuresIT expect. Exit status 1 either
+   * way (picocli's for a failed command).
    */
-  private static int failure(Exception e, CommandLine line, ParseResult parsed) {
+  private static int failure(Exception e, String command, PrintWriter err) {
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
     String what = e instanceof StartupCheck.Failure ? " cannot start: " : ": ";
-    line.getErr()
-        .println(
-            line.getCommandSpec().qualifiedName() + what + message.replaceAll("\\s*\\n\\s*", " "));
-    return e instanceof StartupCheck.Failure
-        ? CANNOT_START
-        : line.getCommandSpec().exitCodeOnExecutionException();
+    err.println(command + what + message.replaceAll("\\s*\\n\\s*", " "));
+    return CANNOT_START;
   }
 
   /** "usage:" as the engine always printed it (and scripts may grep), on every command. */

@@ -79,6 +79,17 @@ agent_now=$(rss_kib "$agent_pid"); controller_now=$(rss_kib "$controller_pid")
 # (libjvm, the CDS archive, the JRE's modules), which the kernel can reclaim under a pod's limit.
 anon_kib() { awk '/RssAnon/ {print $2}' "/proc/$1/status"; }
 agent_anon=$(anon_kib "$agent_pid"); controller_anon=$(anon_kib "$controller_pid")
+# The whole RSS by what is mapped, in MiB: the CDS archive (its written part is anonymous, the
+# rest clean file pages), libjvm, the runtime's modules file (classes not in the archive), other
+# anonymous memory (heap, metaspace, code cache, stacks, malloc) and the other files mapped.
+rss_parts() {
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { f = $6
+         part = (f == "" || f ~ /^\[/) ? "anon" : f ~ /\.jsa$/ ? "cds" : f ~ /libjvm\.so$/ ? "jvm" : f ~ /\/lib\/modules$/ ? "modules" : "other"
+         next }
+       /^Rss:/ { kib[part] += $2 }
+       END { printf "%d/%d/%d/%d/%d", kib["cds"] / 1024, kib["jvm"] / 1024, kib["modules"] / 1024, kib["anon"] / 1024, kib["other"] / 1024 }' "/proc/$1/smaps"
+}
+agent_parts=$(rss_parts "$agent_pid"); controller_parts=$(rss_parts "$controller_pid")
 
 # Read after the RSS samples: attaching starts a thread and loads a few classes in the target.
 # "N classes (M shared)": all classes loaded, M of them mapped from the CDS archive.
@@ -100,5 +111,6 @@ printf '%-34s %-28s %s\n' "start to pool Ready (built):" "${agent_ready_ms} ms" 
 printf '%-34s %-28s %s\n' "idle RSS (max over ${idle_seconds}s):" \
   "$(( agent_max / 1024 )) MiB (now $(( agent_now / 1024 )))" "$(( controller_max / 1024 )) MiB (now $(( controller_now / 1024 )))"
 printf '%-34s %-28s %s\n' "of which anonymous (now):" "$(( agent_anon / 1024 )) MiB" "$(( controller_anon / 1024 )) MiB"
+printf '%-34s %-28s %s\n' "CDS/libjvm/modules/anon/other:" "$agent_parts MiB" "$controller_parts MiB"
 printf '%-34s %-28s %s\n' "classes loaded:" "$agent_classes" "$controller_classes"
 printf '%-34s %-28s %s\n' "idle CPU (of one core):" "$(cpu_percent "$agent_cpu")" "$(cpu_percent "$controller_cpu")"

@@ -32,7 +32,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * every agent's memory for the pod's life, and takes a fifth of a second at every start.
  */
 @Command(
-    name = "thinpool-operator",
+    name = Main.NAME,
     customSynopsis = {
       "thinpool-operator agent        the node agent",
       "       thinpool-operator controller   the leader-elected controller",
@@ -57,6 +57,10 @@ public final class Main implements Callable<Integer> {
   /** Whether a mode that keeps running (agent, controller) started: then main must not exit. */
   private boolean serving;
 
+  static final String NAME = "thinpool-operator";
+  static final String AGENT = "agent";
+  static final String CONTROLLER = "controller";
+
   /** The long-running modes, by their command names. */
   enum Service {
     AGENT(Main.AGENT),
@@ -75,9 +79,6 @@ public final class Main implements Callable<Integer> {
           .findFirst();
     }
   }
-
-  static final String AGENT = "agent";
-  static final String CONTROLLER = "controller";
 
   public static void main(String[] args) {
     Main main = new Main();
@@ -105,7 +106,7 @@ public final class Main implements Callable<Integer> {
       }
       return 0;
     } catch (Exception e) {
-      return failure(e, "thinpool-operator " + service.command, err);
+      return failure(e, NAME + " " + service.command, err);
     }
   }
 

@@ -123,6 +123,8 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
     long id = ids.incrementAndGet();
     CompletableFuture<JsonNode> reply = new CompletableFuture<>();
     pending.put(id, reply);
+    // Forgotten once answered or given up on, and also when the request cannot be written.
+    reply.whenComplete((done, failure) -> pending.remove(id));
     ObjectNode request = JSON.createObjectNode();
     request.put("id", id);
     request.putPOJO("argv", command.argv());
@@ -133,12 +135,16 @@ public final class SocketCommandRunner implements HostCommandRunner, AutoCloseab
     // One request line at a time: a partial write must not interleave with another thread's.
     ByteBuffer line =
         ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
-    synchronized (channel) {
-      while (line.hasRemaining()) {
-        channel.write(line);
+    try {
+      synchronized (channel) {
+        while (line.hasRemaining()) {
+          channel.write(line);
+        }
       }
+    } catch (IOException e) {
+      reply.cancel(false);
+      throw e;
     }
-    reply.whenComplete((done, failure) -> pending.remove(id));
     return reply;
   }
 

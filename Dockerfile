@@ -25,7 +25,7 @@ RUN --mount=type=cache,target=/root/.m2 --mount=type=secret,id=cacerts \
  && mvn -B -ntp -q -f /src/pom.xml -pl operator -am package -DskipTests -Dspotless.check.skip=true \
  && jar=/src/operator/target/thinpool-operator.jar \
  && /src/scripts/image/jre.sh "$jar" /out/java \
- && mkdir /out/thinpool && cp "$jar" /src/operator/src/main/cds/thinpool-operator.classlist /out/thinpool/ \
+ && mkdir /out/thinpool && cp "$jar" /src/operator/src/main/cds/*.classlist /out/thinpool/ \
  && rm -rf /src
 
 FROM ${BASE_IMAGE}
@@ -33,14 +33,19 @@ FROM ${BASE_IMAGE}
 # already in the base), so the host's own lvm2 and dmeventd manage its pools and no second LVM
 # with its own locks and cache lives in the image.
 COPY --from=build /out/ /opt/
-# The JVM's default class-data-sharing archive, dumped from the classes the controller and the
-# agent load (scripts/update-cds-classlist.sh): their metadata is mapped from this file, already
-# parsed and verified, instead of built in native memory at every start (less memory, faster
-# start). Dumped here, against the jar at its final path and timestamp, which the archive records;
-# -Xshare:on then fails the build if the image's JVM cannot use it.
-RUN /opt/java/bin/java -XX:+UseSerialGC -Xshare:dump -XX:SharedArchiveFile=/opt/java/lib/server/classes.jsa \
-      -XX:SharedClassListFile=/opt/thinpool/thinpool-operator.classlist -cp /opt/thinpool/thinpool-operator.jar >/dev/null \
- && /opt/java/bin/java -Xshare:on -jar /opt/thinpool/thinpool-operator.jar --help >/dev/null
+# Two class-data-sharing archives, one per mode, each dumped from the classes that mode loads
+# (scripts/update-cds-classlist.sh): their metadata is mapped from the file, already parsed and
+# verified, instead of built in native memory at every start (less memory, faster start). One
+# archive for both would be resident whole in each: the kernel maps an archive's neighbouring pages
+# with every fault, so the other mode's classes would cost each pod about 2 MiB. The agent's is the
+# JVM's default archive (the image's default command, and the engine's); the chart's controller
+# command names the controller's. Dumped here, against the jar at its final path and timestamp,
+# which an archive records; -Xshare:on then fails the build if the image's JVM cannot use one.
+RUN dump() { /opt/java/bin/java -XX:+UseSerialGC -Xshare:dump -XX:SharedArchiveFile="$2" \
+      -XX:SharedClassListFile=/opt/thinpool/$1.classlist -cp /opt/thinpool/thinpool-operator.jar >/dev/null \
+      && /opt/java/bin/java -Xshare:on -XX:SharedArchiveFile="$2" -jar /opt/thinpool/thinpool-operator.jar --help >/dev/null; } \
+ && dump agent /opt/java/lib/server/classes.jsa \
+ && dump controller /opt/thinpool/controller.jsa
 # The JVM's footprint (scripts/bench-agent.sh measures the agent with the same options): the heap
 # follows the pod's memory limit (a quarter of it) but starts at 8 MiB and is given back when
 # free; serial GC, C1 only with one compiler thread, a small code cache, no perf-data file in /tmp.

@@ -4,10 +4,9 @@
 # times (agent: to its first reconcile and to a ready pool; controller: to its first ThinPool).
 # Both run as in their pods: the image's runtime (scripts/image/jre.sh, built here from this JDK),
 # its JVM options (JDK_JAVA_OPTIONS, read from the Dockerfile; overrides: THINPOOL_AGENT_JVM,
-# THINPOOL_CONTROLLER_JVM), its class-data-sharing archive (dumped here from the same class list;
-# the image's is its JVM's default archive, this runtime is given it by option), and the chart's
-# memory limits, which a pod's JVM reads from its cgroup and sizes its heap from (given here as
-# MaxRAM). BENCH_IDLE_SECONDS sets the idle window (120); BENCH_NMT=1 adds native memory tracking
+# THINPOOL_CONTROLLER_JVM), its class-data-sharing archive per mode (dumped here from the same
+# class lists; this runtime is given both by option), and the chart's memory limits, which a pod's
+# JVM reads from its cgroup and sizes its heap from (given here as MaxRAM). BENCH_IDLE_SECONDS sets the idle window (120); BENCH_NMT=1 adds native memory tracking
 # and prints its summary for both (it costs some memory). The two JVMs find the API server as in
 # a pod (lib/local-cluster.sh).
 source "$(dirname "$0")/lib/local-cluster.sh"
@@ -15,11 +14,16 @@ image_jvm="$(sed -n 's/.*JDK_JAVA_OPTIONS="\([^"]*\)".*/\1/p' "$root/Dockerfile"
 [ -n "$image_jvm" ] || { echo "no JDK_JAVA_OPTIONS in the Dockerfile"; exit 1; }
 step "building the image's Java runtime (scripts/image/jre.sh)"
 use_image_runtime
-step "dumping the class-data-sharing archive from the class list, as the image build does"
-"$java_cmd" -XX:+UseSerialGC -Xshare:dump -XX:SharedArchiveFile="$work/thinpool-operator.jsa" \
-  -XX:SharedClassListFile="$root/operator/src/main/cds/thinpool-operator.classlist" -cp "$jar" \
-  > "$work/cds-dump.log" 2>&1 || { tail -n 20 "$work/cds-dump.log"; exit 1; }
-cds=-XX:SharedArchiveFile="$work/thinpool-operator.jsa"
+step "dumping the two class-data-sharing archives from their class lists, as the image build does"
+# The archive of mode $1 (the image's: the agent's is its JVM's default, the controller's named by
+# the chart's command), as an option.
+cds_archive() {
+  "$java_cmd" -XX:+UseSerialGC -Xshare:dump -XX:SharedArchiveFile="$work/$1.jsa" \
+    -XX:SharedClassListFile="$root/operator/src/main/cds/$1.classlist" -cp "$jar" \
+    > "$work/cds-dump-$1.log" 2>&1 || { tail -n 20 "$work/cds-dump-$1.log" >&2; return 1; }
+  echo "-XX:SharedArchiveFile=$work/$1.jsa"
+}
+agent_cds="$(cds_archive agent)"; controller_cds="$(cds_archive controller)"
 # The memory limit of the chart's workload of kind $1 (deploy/, rendered from the chart), as MaxRAM.
 memory_limit() {
   local limit
@@ -30,8 +34,8 @@ memory_limit() {
   echo "-XX:MaxRAM=${limit%Mi}m"
 }
 agent_max_ram="$(memory_limit DaemonSet)"; controller_max_ram="$(memory_limit Deployment)"
-agent_jvm=(${THINPOOL_AGENT_JVM:-$image_jvm} "$cds" "$agent_max_ram")
-controller_jvm=(${THINPOOL_CONTROLLER_JVM:-$image_jvm} "$cds" "$controller_max_ram")
+agent_jvm=(${THINPOOL_AGENT_JVM:-$image_jvm} "$agent_cds" "$agent_max_ram")
+controller_jvm=(${THINPOOL_CONTROLLER_JVM:-$image_jvm} "$controller_cds" "$controller_max_ram")
 if [ "${BENCH_NMT:-0}" = 1 ]; then
   agent_jvm+=(-XX:NativeMemoryTracking=summary); controller_jvm+=(-XX:NativeMemoryTracking=summary)
 fi

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Regenerates operator/src/main/cds/thinpool-operator.classlist: the classes the controller and the
-# agent load over a pool's whole life on the demo node (start, build, refresh, teardown, stop), from
-# which the image's class-data-sharing archive is dumped (see the Dockerfile). Run it after a
+# Regenerates operator/src/main/cds/{agent,controller}.classlist: the classes the agent and the
+# controller load over a pool's whole life on the demo node (start, build, refresh, teardown, stop),
+# from which the image's two class-data-sharing archives are dumped (see the Dockerfile). Run it after a
 # dependency or a code path changes: a class missing from the list still loads, from the jar, at
 # its full cost (scripts/bench-agent.sh prints how many classes came from the archive).
 source "$(dirname "$0")/lib/local-cluster.sh"
-list="$root/operator/src/main/cds/thinpool-operator.classlist"
+lists="$root/operator/src/main/cds"
 
 step "building the image's Java runtime (scripts/image/jre.sh)"
 use_image_runtime
@@ -23,11 +23,15 @@ gone() { ! k get tp demo.demo-node >/dev/null 2>&1; }
 until_true "the ThinPool to be gone" 180 gone
 kill "$agent_pid" "$controller_pid"; wait "$agent_pid" "$controller_pid" || true
 
-# One list for both modes (one image), sorted so that a regeneration's diff shows what changed.
-mkdir -p "$(dirname "$list")"
-{
-  echo "# The classes the controller and the agent load (scripts/update-cds-classlist.sh); the"
-  echo "# image's class-data-sharing archive is dumped from it. Generated: do not edit."
-  cat "$work/controller.classlist" "$work/agent.classlist" | grep -v '^#' | sort -u
-} > "$list"
-step "wrote $list: $(grep -vc '^#' "$list") entries"
+# One list per mode, each mapped by its own pods only: the pages of a class the other mode loads
+# would be resident for nothing (the kernel maps an archive's neighbouring pages with each fault).
+# Sorted, so that a regeneration's diff shows what changed.
+mkdir -p "$lists"
+for mode in agent controller; do
+  {
+    echo "# The classes the $mode loads (scripts/update-cds-classlist.sh); the image's"
+    echo "# class-data-sharing archive for it is dumped from this list. Generated: do not edit."
+    grep -v '^#' "$work/$mode.classlist" | sort -u
+  } > "$lists/$mode.classlist"
+  step "wrote $lists/$mode.classlist: $(grep -vc '^#' "$lists/$mode.classlist") entries"
+done

@@ -6,13 +6,16 @@ import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ContainerConfig;
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.api.ThinPoolConfigSpec;
+import io.thinpool.operator.testk8s.Chart;
 import io.thinpool.operator.testk8s.KubeApi;
 import io.thinpool.operator.testk8s.LocalKubeBinaries;
 import io.thinpool.operator.testnode.ProductImage;
@@ -28,6 +31,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,16 +159,20 @@ class ImageIT {
     }
     int port = freePort();
     boolean deleteOnSuccess = false;
+    Container chartController = chartControllerContainer();
     try (GenericContainer<?> controller =
         new GenericContainer<>(IMAGE)
             .withNetworkMode("host")
-            // As the chart runs it: not root.
-            .withCreateContainerCmdModifier(cmd -> cmd.withUser("65532:65532"))
+            // As the chart runs it: not root, its command and arguments.
+            .withCreateContainerCmdModifier(
+                cmd ->
+                    cmd.withUser("65532:65532")
+                        .withEntrypoint(chartController.getCommand())
+                        .withCmd(chartController.getArgs()))
             .withFileSystemBind(kube.toString(), "/kube", BindMode.READ_ONLY)
             .withEnv("KUBECONFIG", "/kube/config")
             .withEnv("POD_NAMESPACE", "default")
-            .withEnv("THINPOOL_HTTP_PORT", String.valueOf(port))
-            .withCommand("controller")) {
+            .withEnv("THINPOOL_HTTP_PORT", String.valueOf(port))) {
       controller.start();
       HttpClient http = HttpClient.newHttpClient();
       URI readyz = URI.create("http://127.0.0.1:" + port + "/readyz");
@@ -194,6 +202,11 @@ class ImageIT {
           .atMost(Duration.ofSeconds(60))
           .until(() -> client.resources(ThinPool.class).withName("image.node-a").get() != null);
       long pid = controller.getCurrentContainerInfo().getState().getPidLong();
+      // Its own class-data-sharing archive, not the agent's (the JVM's default): a wrong path in
+      // the chart would leave the JVM without any archive, silently.
+      assertThat(Files.readString(Path.of("/proc", String.valueOf(pid), "maps")))
+          .contains("/opt/thinpool/controller.jsa")
+          .doesNotContain("/opt/java/lib/server/classes.jsa");
       System.out.printf("controller in the image: ready, RSS %d MiB%n", rssKib(pid) / 1024);
       deleteOnSuccess = true;
     } finally {
@@ -206,6 +219,14 @@ class ImageIT {
         }
       }
     }
+  }
+
+  /** The controller's container as the chart renders it with its defaults. */
+  private static Container chartControllerContainer() {
+    Deployment deployment =
+        (Deployment)
+            Chart.ofKind(Chart.objects(client, Chart.render(Map.of())), "Deployment").get(0);
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
   }
 
   /** Runs the image's entry point with {@code args} to its end. */

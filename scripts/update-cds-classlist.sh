@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates operator/src/main/cds/{agent,controller}.classlist: the classes the agent and the
 # controller load over a pool's whole life on the demo node (start, build, refresh, teardown, stop),
-# from which the image's two class-data-sharing archives are dumped (see the Dockerfile). Run it after a
-# dependency or a code path changes: a class missing from the list still loads, from the jar, at
-# its full cost (scripts/bench-agent.sh prints how many classes came from the archive).
+# from which the image's two class-data-sharing archives are dumped (see the Dockerfile). Run it
+# after a dependency or a code path changes: a class missing from a list still loads, from the jar,
+# at its full cost (scripts/bench-agent.sh prints how many classes came from the archive).
 source "$(dirname "$0")/lib/local-cluster.sh"
 lists="$root/operator/src/main/cds"
 

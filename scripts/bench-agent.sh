@@ -6,9 +6,9 @@
 # its JVM options (JDK_JAVA_OPTIONS, read from the Dockerfile; overrides: THINPOOL_AGENT_JVM,
 # THINPOOL_CONTROLLER_JVM), its class-data-sharing archive per mode (dumped here from the same
 # class lists; this runtime is given both by option), and the chart's memory limits, which a pod's
-# JVM reads from its cgroup and sizes its heap from (given here as MaxRAM). BENCH_IDLE_SECONDS sets the idle window (120); BENCH_NMT=1 adds native memory tracking
-# and prints its summary for both (it costs some memory). The two JVMs find the API server as in
-# a pod (lib/local-cluster.sh).
+# JVM reads from its cgroup and sizes its heap from (given here as MaxRAM). BENCH_IDLE_SECONDS sets
+# the idle window (120); BENCH_NMT=1 adds native memory tracking and prints its summary for both
+# (it costs some memory). The two JVMs find the API server as in a pod (lib/local-cluster.sh).
 source "$(dirname "$0")/lib/local-cluster.sh"
 image_jvm="$(sed -n 's/.*JDK_JAVA_OPTIONS="\([^"]*\)".*/\1/p' "$root/Dockerfile")"
 [ -n "$image_jvm" ] || { echo "no JDK_JAVA_OPTIONS in the Dockerfile"; exit 1; }

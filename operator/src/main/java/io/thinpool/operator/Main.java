@@ -5,9 +5,11 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.thinpool.operator.lvm.HostCommandRunner;
-import io.thinpool.operator.lvm.NsenterCommandRunner;
-import io.thinpool.operator.lvm.SocketCommandRunner;
+import io.thinpool.operator.cli.EngineCommand;
+import io.thinpool.operator.cli.HelpOption;
+import io.thinpool.operator.lvm.host.HostCommandRunner;
+import io.thinpool.operator.lvm.host.NsenterCommandRunner;
+import io.thinpool.operator.lvm.host.SocketCommandRunner;
 import io.thinpool.operator.metrics.OperatorHttpServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -111,7 +113,7 @@ public final class Main implements Callable<Integer> {
   }
 
   /** This command line, printing to {@code out} and {@code err}. */
-  CommandLine commandLine(PrintWriter out, PrintWriter err) {
+  public CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine line =
         new CommandLine(this)
             .setOut(out)

@@ -1,5 +1,18 @@
 package io.thinpool.operator.lvm;
 
+import io.thinpool.operator.lvm.host.HostCommand;
+import io.thinpool.operator.lvm.host.HostCommandException;
+import io.thinpool.operator.lvm.host.HostCommandRunner;
+import io.thinpool.operator.lvm.host.NodeLock;
+import io.thinpool.operator.lvm.observe.HostObserver;
+import io.thinpool.operator.lvm.observe.HostState;
+import io.thinpool.operator.lvm.plan.LvmMetadataText;
+import io.thinpool.operator.lvm.plan.MetadataRepair;
+import io.thinpool.operator.lvm.plan.Plan;
+import io.thinpool.operator.lvm.plan.PoolPlanner;
+import io.thinpool.operator.lvm.plan.Step;
+import io.thinpool.operator.lvm.spec.LvmNames;
+import io.thinpool.operator.lvm.spec.PoolSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,8 +1,13 @@
 package io.thinpool.operator.lvm;
 
-import io.thinpool.operator.lvm.HostState.LogicalVolume;
-import io.thinpool.operator.lvm.HostState.PhysicalVolume;
-import io.thinpool.operator.lvm.HostState.VolumeGroup;
+import io.thinpool.operator.lvm.observe.HostState;
+import io.thinpool.operator.lvm.observe.HostState.LogicalVolume;
+import io.thinpool.operator.lvm.observe.HostState.PhysicalVolume;
+import io.thinpool.operator.lvm.observe.HostState.VolumeGroup;
+import io.thinpool.operator.lvm.observe.PoolHealth;
+import io.thinpool.operator.lvm.plan.MetadataRepair;
+import io.thinpool.operator.lvm.spec.LvmNames;
+import io.thinpool.operator.lvm.spec.PoolSpec;
 import java.util.List;
 import java.util.Optional;
 

@@ -2,7 +2,7 @@ package io.thinpool.operator.reconcile;
 
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.lvm.PoolEngine;
-import io.thinpool.operator.lvm.Step;
+import io.thinpool.operator.lvm.plan.Step;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -2,8 +2,8 @@ package io.thinpool.operator.reconcile;
 
 import io.thinpool.operator.api.PoolParameters;
 import io.thinpool.operator.api.PoolParameters.AutoextendSpec;
-import io.thinpool.operator.lvm.PoolSpec;
-import io.thinpool.operator.lvm.PoolSpec.AutoextendPolicy;
+import io.thinpool.operator.lvm.spec.PoolSpec;
+import io.thinpool.operator.lvm.spec.PoolSpec.AutoextendPolicy;
 import io.thinpool.operator.rules.Defaults;
 import io.thinpool.operator.rules.PoolRules;
 import java.util.List;

@@ -2,11 +2,11 @@ package io.thinpool.operator.status;
 
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolStatus.MetadataRepairStatus;
-import io.thinpool.operator.lvm.FailureKind;
-import io.thinpool.operator.lvm.LvmNames;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.PoolReport;
-import io.thinpool.operator.lvm.Step;
+import io.thinpool.operator.lvm.host.FailureKind;
+import io.thinpool.operator.lvm.plan.Step;
+import io.thinpool.operator.lvm.spec.LvmNames;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

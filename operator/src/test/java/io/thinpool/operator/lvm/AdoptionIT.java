@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.thinpool.operator.lvm.PoolEngine.Outcome;
 import io.thinpool.operator.lvm.PoolEngine.Status;
-import io.thinpool.operator.lvm.Step.Intent;
+import io.thinpool.operator.lvm.host.CommandResult;
+import io.thinpool.operator.lvm.host.HostCommand;
+import io.thinpool.operator.lvm.plan.Plan;
+import io.thinpool.operator.lvm.plan.Step;
+import io.thinpool.operator.lvm.plan.Step.Intent;
+import io.thinpool.operator.lvm.spec.LvmNames;
+import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.testvm.TestVm;
 import io.thinpool.operator.testvm.TestVmExtension;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.thinpool.operator.lvm.PoolEngine.Outcome;
 import io.thinpool.operator.lvm.PoolEngine.Status;
+import io.thinpool.operator.lvm.spec.PoolSpec;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -2,6 +2,10 @@ package io.thinpool.operator.lvm;
 
 import static io.thinpool.operator.testvm.TestVm.disk;
 
+import io.thinpool.operator.lvm.host.CommandResult;
+import io.thinpool.operator.lvm.host.HostCommand;
+import io.thinpool.operator.lvm.spec.LvmNames;
+import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.testvm.TestVm;
 import io.thinpool.operator.testvm.TestVmExtension;
 import java.time.Duration;

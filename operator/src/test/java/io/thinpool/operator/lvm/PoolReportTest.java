@@ -1,12 +1,15 @@
 package io.thinpool.operator.lvm;
 
-import static io.thinpool.operator.lvm.States.node;
-import static io.thinpool.operator.lvm.States.pool;
-import static io.thinpool.operator.lvm.States.runbookPool;
-import static io.thinpool.operator.lvm.States.thin;
+import static io.thinpool.operator.lvm.plan.States.node;
+import static io.thinpool.operator.lvm.plan.States.pool;
+import static io.thinpool.operator.lvm.plan.States.runbookPool;
+import static io.thinpool.operator.lvm.plan.States.thin;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.thinpool.operator.lvm.HostState.LogicalVolume;
+import io.thinpool.operator.lvm.observe.HostState;
+import io.thinpool.operator.lvm.observe.HostState.LogicalVolume;
+import io.thinpool.operator.lvm.plan.States;
+import io.thinpool.operator.lvm.spec.PoolSpec;
 import org.junit.jupiter.api.Test;
 
 class PoolReportTest {

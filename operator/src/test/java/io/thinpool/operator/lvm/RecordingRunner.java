@@ -1,5 +1,11 @@
 package io.thinpool.operator.lvm;
 
+import io.thinpool.operator.lvm.host.CommandResult;
+import io.thinpool.operator.lvm.host.FailureKind;
+import io.thinpool.operator.lvm.host.HostCommand;
+import io.thinpool.operator.lvm.host.HostCommandException;
+import io.thinpool.operator.lvm.host.HostCommandRunner;
+import io.thinpool.operator.lvm.host.NodeLock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package io.thinpool.operator.lvm;
 
+import io.thinpool.operator.lvm.host.HostCommand;
 import java.util.List;
 
 /**

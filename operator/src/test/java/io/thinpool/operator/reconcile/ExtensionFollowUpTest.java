@@ -7,7 +7,7 @@ import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.lvm.FakeLvmNode;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.PoolReport;
-import io.thinpool.operator.lvm.PoolSpec;
+import io.thinpool.operator.lvm.spec.PoolSpec;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.api.ThinPoolStatus.MetadataRepairStatus;
 import io.thinpool.operator.lvm.FakeLvmNode;
 import io.thinpool.operator.lvm.PoolEngine;
-import io.thinpool.operator.lvm.PoolSpec;
+import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.reconcile.PoolEvents.PoolEvent;
 import io.thinpool.operator.status.ThinPoolStatuses;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.thinpool.operator.api.PoolParameters;
 import io.thinpool.operator.api.ThinPoolSpec;
-import io.thinpool.operator.lvm.PoolSpec;
+import io.thinpool.operator.lvm.spec.PoolSpec;
 import org.junit.jupiter.api.Test;
 
 class PoolSpecsTest {

@@ -8,10 +8,10 @@ import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolPhases;
 import io.thinpool.operator.api.ThinPoolStatus;
-import io.thinpool.operator.lvm.CommandResult;
 import io.thinpool.operator.lvm.FakeLvmNode;
 import io.thinpool.operator.lvm.PoolEngine;
-import io.thinpool.operator.lvm.PoolSpec;
+import io.thinpool.operator.lvm.host.CommandResult;
+import io.thinpool.operator.lvm.spec.PoolSpec;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

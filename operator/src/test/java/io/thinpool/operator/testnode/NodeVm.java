@@ -1,11 +1,11 @@
 package io.thinpool.operator.testnode;
 
-import io.thinpool.operator.lvm.CommandResult;
-import io.thinpool.operator.lvm.HostCommand;
-import io.thinpool.operator.lvm.HostCommandException;
-import io.thinpool.operator.lvm.HostCommandRunner;
-import io.thinpool.operator.lvm.NodeLock;
-import io.thinpool.operator.lvm.SocketCommandRunner;
+import io.thinpool.operator.lvm.host.CommandResult;
+import io.thinpool.operator.lvm.host.HostCommand;
+import io.thinpool.operator.lvm.host.HostCommandException;
+import io.thinpool.operator.lvm.host.HostCommandRunner;
+import io.thinpool.operator.lvm.host.NodeLock;
+import io.thinpool.operator.lvm.host.SocketCommandRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.thinpool.operator.testnode;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.thinpool.operator.lvm.HostCommand;
+import io.thinpool.operator.lvm.host.HostCommand;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package io.thinpool.operator.testvm;
 
-import io.thinpool.operator.lvm.CommandResult;
-import io.thinpool.operator.lvm.HostCommand;
-import io.thinpool.operator.lvm.HostCommandRunner;
-import io.thinpool.operator.lvm.NodeLock;
+import io.thinpool.operator.lvm.host.CommandResult;
+import io.thinpool.operator.lvm.host.HostCommand;
+import io.thinpool.operator.lvm.host.HostCommandRunner;
+import io.thinpool.operator.lvm.host.NodeLock;
 import io.thinpool.operator.testnode.NodeImage;
 import io.thinpool.operator.testnode.NodeVm;
 import java.io.IOException;

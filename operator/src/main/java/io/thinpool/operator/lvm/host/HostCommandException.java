@@ -1,0 +1,38 @@
+package io.thinpool.operator.lvm.host;
+
+/** A host command that failed: the classified reason, and a message naming the command. */
+public class HostCommandException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final FailureKind kind;
+
+  public HostCommandException(FailureKind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public static HostCommandException failed(HostCommand command, CommandResult result) {
+    FailureKind kind = FailureKind.of(result);
+    String detail =
+        result.timedOut()
+            ? "timed out after " + command.timeout().toSeconds() + "s"
+            : "exit " + result.exitCode();
+    String stderr = result.stderr().strip();
+    return new HostCommandException(
+        kind,
+        "`"
+            + command.display()
+            + "` failed ("
+            + detail
+            + ", "
+            + kind
+            + ")"
+            + (stderr.isEmpty() ? "" : ": " + stderr),
+        null);
+  }
+
+  public FailureKind kind() {
+    return kind;
+  }
+}

@@ -1,0 +1,67 @@
+package io.thinpool.operator.lvm.plan;
+
+import io.thinpool.operator.lvm.spec.LvmNames;
+import java.util.List;
+
+/**
+ * What the planner decided: the ordered steps to run, or a refusal that says why nothing may be
+ * done. Devices the plan leaves out and notes for the user come with either.
+ */
+public record Plan(
+    List<Step> steps, List<ExcludedDevice> excludedDevices, List<String> notes, Refusal refusal) {
+
+  public Plan {
+    steps = List.copyOf(steps);
+    excludedDevices = List.copyOf(excludedDevices);
+    notes = List.copyOf(notes);
+  }
+
+  /**
+   * A device from the spec that the plan does not use, and why (it names the device and what is on
+   * it).
+   */
+  public record ExcludedDevice(String device, String reason) {}
+
+  /**
+   * Why the planner refuses to act. Its reason is a stable, machine-readable word for conditions.
+   */
+  public record Refusal(Reason reason, String message) {}
+
+  public enum Reason {
+    INVALID_SPEC,
+    FOREIGN_VOLUME_GROUP,
+    /** The spec asks to adopt a volume group that does not match it. */
+    ADOPTION_MISMATCH,
+    NO_USABLE_DEVICE,
+    DEVICE_IN_USE,
+    VOLUMES_EXIST,
+    /** A metadata repair was asked for, but there is no inactive pool of ours to repair. */
+    NOTHING_TO_REPAIR
+  }
+
+  public static Plan refused(Reason reason, String message, List<ExcludedDevice> excluded) {
+    return new Plan(List.of(), excluded, List.of(), new Refusal(reason, message));
+  }
+
+  /** Never touch a volume group of the spec's name that thinpool-operator did not create. */
+  static Plan refusedForeignVolumeGroup(String name) {
+    return refused(
+        Reason.FOREIGN_VOLUME_GROUP,
+        "volume group "
+            + name
+            + " exists but is not tagged "
+            + LvmNames.OWNER_TAG
+            + ": thinpool-operator never modifies a volume group it did not create. To hand it"
+            + " over with its pool, set adoptExisting (engine: --adopt-existing); otherwise choose"
+            + " another volumeGroup",
+        List.of());
+  }
+
+  public boolean isRefused() {
+    return refusal != null;
+  }
+
+  public boolean isEmpty() {
+    return steps.isEmpty() && refusal == null;
+  }
+}

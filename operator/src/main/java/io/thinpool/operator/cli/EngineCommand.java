@@ -8,6 +8,7 @@ import io.thinpool.operator.lvm.host.HostCommandException;
 import io.thinpool.operator.lvm.host.HostCommandRunner;
 import io.thinpool.operator.lvm.host.NsenterCommandRunner;
 import io.thinpool.operator.lvm.host.SocketCommandRunner;
+import io.thinpool.operator.lvm.plan.TeardownConsent;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -186,14 +187,24 @@ public final class EngineCommand implements Callable<Integer> {
 
   @Command(
       name = "teardown",
-      description = "Remove the pool, its volume group and profile (only a VG we created).")
+      description = {
+        "Remove the pool, its volume group and profile (only a VG we created).",
+        "A pool that holds data stays: thin volumes LVM lists, thin devices a container runtime"
+            + " made (containerd's devmapper snapshotter, Docker's devicemapper driver), any"
+            + " mapped block, or contents that cannot be read. A pool a process has open always"
+            + " stays."
+      })
   static final class Teardown extends Action {
-    @Option(names = "--force", description = "Also remove thin volumes, which may hold data.")
+    @Option(
+        names = "--force",
+        description =
+            "Consent to destroy whatever the pool holds: thin volumes and a runtime's thin"
+                + " devices, with their data.")
     boolean force;
 
     @Override
     int run(PoolEngine engine, PoolSpec spec) throws IOException {
-      return print(engine.teardown(spec, force));
+      return print(engine.teardown(spec, force ? TeardownConsent.FORCE : TeardownConsent.NONE));
     }
   }
 

@@ -11,6 +11,7 @@ import io.thinpool.operator.lvm.plan.MetadataRepair;
 import io.thinpool.operator.lvm.plan.Plan;
 import io.thinpool.operator.lvm.plan.PoolPlanner;
 import io.thinpool.operator.lvm.plan.Step;
+import io.thinpool.operator.lvm.plan.TeardownConsent;
 import io.thinpool.operator.lvm.spec.LvmNames;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import java.time.Duration;
@@ -115,11 +116,16 @@ public final class PoolEngine {
     return underNodeLock("reconcile", spec, () -> build(spec));
   }
 
-  public Outcome teardown(PoolSpec spec, boolean forceRemoveVolumes) {
+  /**
+   * Removes the pool, its volume group and what else it put on the node. A pool that holds data
+   * (thin devices LVM lists or not, mapped blocks, or contents that cannot be read) stays unless
+   * {@code consent} covers it; one that a process has open always stays.
+   */
+  public Outcome teardown(PoolSpec spec, TeardownConsent consent) {
     return underNodeLock(
         "teardown",
         spec,
-        () -> converge(spec, state -> PoolPlanner.planTeardown(spec, state, forceRemoveVolumes)));
+        () -> converge(spec, state -> PoolPlanner.planTeardown(spec, state, consent)));
   }
 
   /**

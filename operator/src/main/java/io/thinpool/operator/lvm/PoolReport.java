@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param healthReason what happened to the pool and what to do, in words a user can act on
  * @param poolActive whether the pool is active (an inactive pool has no usage figures)
  * @param keptMetadataVolumes damaged metadata that repairs kept ({@code vg/<pool>_meta<N>})
+ * @param thinVolumes the thin volumes LVM lists in the pool
+ * @param use every thin device in the pool, LVM's or a runtime's, and who has it open
  */
 public record PoolReport(
     String volumeGroup,
@@ -54,7 +56,8 @@ public record PoolReport(
     String healthReason,
     boolean poolActive,
     List<String> keptMetadataVolumes,
-    int thinVolumes) {
+    int thinVolumes,
+    PoolUse use) {
 
   /** Whether dmeventd's autoextend can fire, or the first reason it cannot. */
   public enum AutoextendState {
@@ -206,7 +209,8 @@ public record PoolReport(
         pool.map(lv -> healthReason(lv.health(), poolPath, spec, vgFree)).orElse(""),
         pool.map(LogicalVolume::active).orElse(false),
         vg.map(g -> MetadataRepair.keptMetadataVolumes(spec.poolName(), g)).orElse(List.of()),
-        thinVolumes);
+        thinVolumes,
+        PoolUse.of(state.poolContents()));
   }
 
   /** What happened, what it does to the thin volumes, and what the user can do. */

@@ -54,6 +54,12 @@ public final class FakeLvmNode implements HostCommandRunner {
     boolean hidden;
     boolean active = true;
     boolean metadataDamaged;
+
+    /** For a pool: the thin devices a runtime made through device-mapper alone, LVM unaware. */
+    final List<Long> runtimeDevices = new ArrayList<>();
+
+    /** For a pool: processes (a runtime) that hold it open. */
+    int openers;
   }
 
   /** A node with blank disks of the given size. */
@@ -88,6 +94,20 @@ public final class FakeLvmNode implements HostCommandRunner {
       deviceMapperEvents.merge(LvmNames.dmName(volumeGroup, pool), 1L, Long::sum);
       deviceMapperEvents.notifyAll();
     }
+  }
+
+  /**
+   * What a container runtime does with a pool it was given: thin devices made with device-mapper
+   * messages (LVM lists none), their data mapped, and the pool held open while it runs.
+   */
+  public synchronized void useAsRuntime(
+      String volumeGroup, String pool, int devices, double dataPercent, int openers) {
+    Lv lv = vgs.get(volumeGroup).lvs.get(pool);
+    for (int i = 0; i < devices; i++) {
+      lv.runtimeDevices.add((long) lv.runtimeDevices.size() + 1);
+    }
+    lv.dataPercent = dataPercent;
+    lv.openers = openers;
   }
 
   /**
@@ -177,7 +197,9 @@ public final class FakeLvmNode implements HostCommandRunner {
         }
         return wipefsJson(a.subList(4, a.size()));
       case "dmsetup":
-        return a.contains("events") ? eventCounter(a.get(a.size() - 1)) : "No devices found\n";
+        return dmsetup(a);
+      case "thin_ls":
+        return thinLs(a.get(a.size() - 1));
       case "cat":
         return require(files.get(a.get(2)), "cat: " + a.get(2) + ": No such file or directory");
       case "mkdir":
@@ -300,6 +322,66 @@ public final class FakeLvmNode implements HostCommandRunner {
       default -> {}
     }
     return "";
+  }
+
+  private String dmsetup(List<String> a) {
+    if (a.contains("events")) {
+      return eventCounter(a.get(a.size() - 1));
+    }
+    if (a.get(1).equals("status") && a.contains("thin-pool")) {
+      StringBuilder out = new StringBuilder();
+      activePools(
+          (name, lv) -> {
+            long blocks = lv.extents * EXTENT / (512 * 1024);
+            long used = Math.round(blocks * lv.dataPercent / 100);
+            out.append(
+                String.format(
+                    "%s: 0 %d thin-pool %d 10/1000 %d/%d - rw discard_passdown queue_if_no_space"
+                        + " - 1024%n",
+                    name, blocks * 1024, lv.runtimeDevices.size(), used, blocks));
+          });
+      return out.isEmpty() ? "No devices found\n" : out.toString();
+    }
+    if (a.get(1).equals("info") && a.contains("major,minor,open")) {
+      String[] found = {null};
+      activePools(
+          (name, lv) -> {
+            if (name.equals(a.get(a.size() - 1))) {
+              found[0] = "253:" + (Math.abs(name.hashCode()) % 200) + ":" + lv.openers + "\n";
+            }
+          });
+      return require(found[0], "Device does not exist.");
+    }
+    if (a.get(1).equals("message") || (a.get(1).equals("table") && a.contains("thin"))) {
+      return "";
+    }
+    return "No devices found\n";
+  }
+
+  /** thin_ls of a pool's metadata: the runtime's devices, the pool's data spread over them. */
+  private String thinLs(String metadataDevice) {
+    StringBuilder out = new StringBuilder();
+    activePools(
+        (name, lv) -> {
+          if (metadataDevice.equals("/dev/mapper/" + name + "_tmeta")) {
+            long mapped = Math.round(lv.extents * EXTENT * lv.dataPercent / 100);
+            for (long id : lv.runtimeDevices) {
+              out.append(id).append(' ').append(mapped / lv.runtimeDevices.size()).append('\n');
+            }
+          }
+        });
+    return out.toString();
+  }
+
+  private void activePools(java.util.function.BiConsumer<String, Lv> each) {
+    vgs.forEach(
+        (vgName, vg) ->
+            vg.lvs.forEach(
+                (lvName, lv) -> {
+                  if (lv.segtype.equals("thin-pool") && lv.active) {
+                    each.accept(LvmNames.dmName(vgName, lvName), lv);
+                  }
+                }));
   }
 
   /** dmsetup info -o events of one device: the pool's (the fake has no thin volumes). */

@@ -10,6 +10,7 @@ import io.thinpool.operator.lvm.plan.Plan;
 import io.thinpool.operator.lvm.plan.States;
 import io.thinpool.operator.lvm.plan.Step;
 import io.thinpool.operator.lvm.plan.Step.Intent;
+import io.thinpool.operator.lvm.plan.TeardownConsent;
 import io.thinpool.operator.lvm.spec.LvmNames;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.testvm.TestVm;
@@ -199,7 +200,7 @@ abstract class PoolEngineIT {
     PoolSpec spec = PoolSpec.runbook(disk(1));
 
     Outcome reconcile = new PoolEngine(vm).reconcile(spec);
-    Outcome teardown = new PoolEngine(vm).teardown(spec, true);
+    Outcome teardown = new PoolEngine(vm).teardown(spec, TeardownConsent.FORCE);
 
     assertThat(reconcile.status()).isEqualTo(Status.REFUSED);
     assertThat(reconcile.plan().refusal().reason()).isEqualTo(Plan.Reason.FOREIGN_VOLUME_GROUP);
@@ -294,18 +295,18 @@ abstract class PoolEngineIT {
     engine.reconcile(spec);
     vm.must("lvcreate", "--yes", "-V", "256M", "-T", "docker/thinpool", "-n", "data");
 
-    Outcome blocked = engine.teardown(spec, false);
+    Outcome blocked = engine.teardown(spec, TeardownConsent.NONE);
     assertThat(blocked.status()).isEqualTo(Status.REFUSED);
     assertThat(blocked.plan().refusal().message()).contains("data");
     assertThat(vm.must("lvs", "--noheadings", "-o", "lv_name", "docker")).contains("data");
 
-    Outcome forced = engine.teardown(spec, true);
+    Outcome forced = engine.teardown(spec, TeardownConsent.FORCE);
     assertThat(forced.status()).as(String.valueOf(forced.failure())).isEqualTo(Status.CONVERGED);
     assertThat(vm.must("vgs", "--noheadings")).isBlank();
     assertThat(vm.must("pvs", "--noheadings")).isBlank();
     assertThat(vm.run(HostCommand.of("cat", "/etc/lvm/profile/docker-thinpool.profile")).exitCode())
         .isNotZero();
-    assertThat(engine.teardown(spec, false).executed()).isEmpty();
+    assertThat(engine.teardown(spec, TeardownConsent.NONE).executed()).isEmpty();
   }
 
   @Test

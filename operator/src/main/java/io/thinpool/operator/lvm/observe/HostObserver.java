@@ -30,8 +30,9 @@ import java.util.stream.Collectors;
  * Observes a node in as few commands as the spec allows. One {@code lvm fullreport} always; the
  * other probes only when the plan could need them: device paths that are not yet PVs of the VG
  * (lsblk, wipefs, and realpath for /dev/disk/by-* links), device-mapper leftovers only when the
- * pool LV is missing, and the autoextend profile's content. A steady-state pool costs one LVM call
- * and one {@code cat}.
+ * pool LV is missing, what the pool holds beyond LVM's view ({@link PoolContentsProbe}), and the
+ * autoextend profile's content. A steady-state pool costs one LVM call, six device-mapper and
+ * thin-provisioning reads and one {@code cat}.
  */
 public final class HostObserver {
 
@@ -56,11 +57,11 @@ public final class HostObserver {
           "--configreport",
           "lv",
           "-o",
-          "lv_name,lv_attr,lv_size,pool_lv,data_percent,metadata_percent,lv_metadata_size,lv_profile,lv_active",
+          "lv_name,lv_attr,lv_size,pool_lv,data_percent,metadata_percent,lv_metadata_size,lv_profile,lv_active,lv_uuid",
           "--configreport",
           "seg",
           "-o",
-          "lv_name,segtype,chunk_size,zero,seg_monitor",
+          "lv_name,segtype,chunk_size,zero,seg_monitor,thin_id",
           "--configreport",
           "pvseg",
           "-o",
@@ -118,7 +119,12 @@ public final class HostObserver {
       signatures = present.isEmpty() ? Map.of() : probeSignatures(present);
     }
 
-    boolean poolKnown = vg.flatMap(g -> g.logicalVolume(spec.poolName())).isPresent();
+    Optional<LogicalVolume> poolLv = vg.flatMap(g -> g.logicalVolume(spec.poolName()));
+    boolean poolKnown = poolLv.isPresent();
+    PoolContents contents =
+        poolLv.filter(LogicalVolume::thinPool).isPresent()
+            ? new PoolContentsProbe(runner).read(vg.get(), poolLv.get())
+            : PoolContents.empty();
     List<DmDevice> dm = poolKnown ? List.of() : listDmDevices();
 
     Map<String, String> profiles = new HashMap<>();
@@ -134,7 +140,8 @@ public final class HostObserver {
         blockDevices,
         signatures,
         dm,
-        profiles);
+        profiles,
+        contents);
   }
 
   private static boolean memberOf(LvmReport report, String device, String volumeGroup) {
@@ -305,7 +312,9 @@ public final class HostObserver {
               seg.path("segtype").asText(),
               seg.path("chunk_size").asLong(),
               "1".equals(seg.path("zero").asText()),
-              seg.path("seg_monitor").asText()));
+              seg.path("seg_monitor").asText(),
+              lv.path("lv_uuid").asText(),
+              thinId(seg.path("thin_id").asText())));
     }
     return lvs;
   }
@@ -316,6 +325,10 @@ public final class HostObserver {
    */
   private static boolean active(String lvActive) {
     return "active".equals(lvActive) || "1".equals(lvActive);
+  }
+
+  private static Long thinId(String text) {
+    return text.isBlank() ? null : Long.valueOf(text);
   }
 
   private static Double percent(String text) {

@@ -3,14 +3,16 @@ package io.thinpool.operator.lvm.observe;
 import io.thinpool.operator.lvm.spec.LvmNames;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * One observation of a node, as a single serialisable report: what LVM knows (volume groups with
  * their LVs, physical volumes including orphans), what it cannot tell (block-device topology,
- * signatures, device-mapper entries without an LVM owner) and the autoextend profile's content.
- * Probes the planner does not need for the spec at hand are left empty.
+ * signatures, device-mapper entries without an LVM owner, what the pool holds beyond what LVM
+ * lists) and the autoextend profile's content. Probes the planner does not need for the spec at
+ * hand are left empty.
  */
 public record HostState(
     List<VolumeGroup> volumeGroups,
@@ -19,7 +21,8 @@ public record HostState(
     List<BlockDevice> blockDevices,
     Map<String, List<Signature>> signatures,
     List<DmDevice> dmDevices,
-    Map<String, String> profiles) {
+    Map<String, String> profiles,
+    PoolContents poolContents) {
 
   public HostState {
     volumeGroups = List.copyOf(volumeGroups);
@@ -29,6 +32,7 @@ public record HostState(
     signatures = Map.copyOf(signatures);
     dmDevices = List.copyOf(dmDevices);
     profiles = Map.copyOf(profiles);
+    Objects.requireNonNull(poolContents, "poolContents");
   }
 
   public record VolumeGroup(
@@ -61,6 +65,8 @@ public record HostState(
    * @param poolLv for a thin volume, the pool it lives in; empty otherwise
    * @param segmentType e.g. {@code linear}, {@code thin-pool}, {@code thin}
    * @param monitor dmeventd's view: {@code monitored}, {@code not monitored} or empty
+   * @param uuid LVM's UUID of the volume
+   * @param thinId for a thin volume, its device id in the pool's metadata; null otherwise
    */
   public record LogicalVolume(
       String name,
@@ -75,7 +81,42 @@ public record HostState(
       String segmentType,
       long chunkSizeBytes,
       boolean zeroing,
-      String monitor) {
+      String monitor,
+      String uuid,
+      Long thinId) {
+
+    /** A volume as the planner's tests describe it: no UUID, no thin device id. */
+    public LogicalVolume(
+        String name,
+        String attr,
+        long sizeBytes,
+        String poolLv,
+        Double dataPercent,
+        Double metadataPercent,
+        long metadataSizeBytes,
+        String profile,
+        boolean active,
+        String segmentType,
+        long chunkSizeBytes,
+        boolean zeroing,
+        String monitor) {
+      this(
+          name,
+          attr,
+          sizeBytes,
+          poolLv,
+          dataPercent,
+          metadataPercent,
+          metadataSizeBytes,
+          profile,
+          active,
+          segmentType,
+          chunkSizeBytes,
+          zeroing,
+          monitor,
+          "",
+          null);
+    }
 
     public boolean thinPool() {
       return "thin-pool".equals(segmentType);

@@ -24,8 +24,15 @@ public record Plan(
 
   /**
    * Why the planner refuses to act. Its reason is a stable, machine-readable word for conditions.
+   *
+   * @param consentToken for {@link Reason#POOL_HOLDS_DATA}: the token that consents to destroying
+   *     exactly what the pool holds now (see {@link TeardownConsent}); null otherwise
    */
-  public record Refusal(Reason reason, String message) {}
+  public record Refusal(Reason reason, String message, String consentToken) {
+    public Refusal(Reason reason, String message) {
+      this(reason, message, null);
+    }
+  }
 
   public enum Reason {
     INVALID_SPEC,
@@ -35,6 +42,11 @@ public record Plan(
     NO_USABLE_DEVICE,
     DEVICE_IN_USE,
     VOLUMES_EXIST,
+    /**
+     * The pool holds thin devices or data (LVM's or a container runtime's) and the teardown has no
+     * consent to destroy them.
+     */
+    POOL_HOLDS_DATA,
     /** A metadata repair was asked for, but there is no inactive pool of ours to repair. */
     NOTHING_TO_REPAIR
   }

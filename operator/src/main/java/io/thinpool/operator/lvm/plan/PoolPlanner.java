@@ -70,8 +70,8 @@ public final class PoolPlanner {
    * Steps to remove what this pool put on the node: the VG (and with it the pool), its PVs, and the
    * profile when no other LV uses it. Volumes that may hold data stop it unless forced.
    */
-  public static Plan planTeardown(PoolSpec spec, HostState state, boolean forceRemoveVolumes) {
-    return TeardownPlanner.plan(spec, state, forceRemoveVolumes);
+  public static Plan planTeardown(PoolSpec spec, HostState state, TeardownConsent consent) {
+    return TeardownPlanner.plan(spec, state, consent);
   }
 
   private Plan build() {

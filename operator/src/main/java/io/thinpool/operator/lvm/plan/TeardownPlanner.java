@@ -5,6 +5,7 @@ import io.thinpool.operator.lvm.observe.HostState.DmDevice;
 import io.thinpool.operator.lvm.observe.HostState.LogicalVolume;
 import io.thinpool.operator.lvm.observe.HostState.PhysicalVolume;
 import io.thinpool.operator.lvm.observe.HostState.VolumeGroup;
+import io.thinpool.operator.lvm.observe.PoolContents;
 import io.thinpool.operator.lvm.plan.Plan.Reason;
 import io.thinpool.operator.lvm.spec.LvmNames;
 import io.thinpool.operator.lvm.spec.PoolSpec;
@@ -14,20 +15,25 @@ import java.util.Optional;
 
 /**
  * The steps that remove what a pool put on the node: the VG (and with it the pool), its PVs, and
- * the profile when no other LV uses it; after an interrupted teardown, only what is left. Volumes
- * that may hold data stop it unless forced. Pure, like {@link PoolPlanner}.
+ * the profile when no other LV uses it; after an interrupted teardown, only what is left. A pool
+ * that holds data (LVM's volumes or a runtime's thin devices) or that a process has open stops it
+ * unless the user consented ({@link TeardownConsent}). Pure, like {@link PoolPlanner}.
  */
 final class TeardownPlanner {
 
   private TeardownPlanner() {}
 
-  static Plan plan(PoolSpec spec, HostState state, boolean forceRemoveVolumes) {
+  static Plan plan(PoolSpec spec, HostState state, TeardownConsent consent) {
     Optional<VolumeGroup> vg = state.volumeGroup(spec.volumeGroup());
     if (vg.isPresent() && !vg.get().ownedByUs()) {
       return Plan.refusedForeignVolumeGroup(spec.volumeGroup());
     }
     List<Step> steps = new ArrayList<>();
     if (vg.isPresent()) {
+      Optional<Plan> kept = poolKept(spec, vg.get(), state.poolContents(), consent);
+      if (kept.isPresent()) {
+        return kept.get();
+      }
       // The damaged metadata a repair kept belongs to the pool: it goes with it, and says so.
       List<String> volumes =
           vg.get().logicalVolumes().stream()
@@ -35,7 +41,7 @@ final class TeardownPlanner {
               .map(LogicalVolume::name)
               .filter(name -> !name.equals(spec.poolName()) && !name.equals(spec.metadataName()))
               .toList();
-      if (!volumes.isEmpty() && !forceRemoveVolumes) {
+      if (!volumes.isEmpty() && !consent.allows(state.poolContents())) {
         return Plan.refused(
             Reason.VOLUMES_EXIST,
             "volume group "
@@ -59,6 +65,52 @@ final class TeardownPlanner {
     }
     profileRemoval(spec, state).ifPresent(steps::add);
     return new Plan(steps, List.of(), List.of(), null);
+  }
+
+  /**
+   * A refusal when the pool must stay: open by a process (a runtime: removing it would fail, and
+   * must not be retried until it succeeds the moment the runtime stops), or holding data the
+   * consent does not cover. Counts what the kernel and the pool's metadata hold, not only what LVM
+   * lists.
+   */
+  private static Optional<Plan> poolKept(
+      PoolSpec spec, VolumeGroup vg, PoolContents contents, TeardownConsent consent) {
+    if (vg.logicalVolume(spec.poolName()).filter(LogicalVolume::thinPool).isEmpty()) {
+      return Optional.empty();
+    }
+    String pool = LvmNames.lvPath(spec.volumeGroup(), spec.poolName());
+    if (contents.otherOpeners() > 0) {
+      return Optional.of(
+          Plan.refused(
+              Reason.DEVICE_IN_USE,
+              "pool "
+                  + pool
+                  + " is open by "
+                  + contents.otherOpeners()
+                  + " process(es), such as a container runtime using it ("
+                  + contents.describe()
+                  + "): nothing was removed; stop its consumer first",
+              List.of()));
+    }
+    if (!contents.holdsData() || consent.allows(contents)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Plan(
+            List.of(),
+            List.of(),
+            List.of(),
+            new Plan.Refusal(
+                Reason.POOL_HOLDS_DATA,
+                "pool "
+                    + pool
+                    + " holds data: "
+                    + contents.describe()
+                    + ". Nothing was removed; tearing it down needs consent to destroy exactly this"
+                    + " (consent token "
+                    + contents.consentToken()
+                    + ")",
+                contents.consentToken())));
   }
 
   /** vgremove, then pvremove of each of its PVs. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.thinpool.operator.lvm.host.FailureKind;
+import io.thinpool.operator.lvm.host.HostCommand;
 import io.thinpool.operator.lvm.host.HostCommandException;
 import io.thinpool.operator.lvm.host.ScriptedRunner;
 import io.thinpool.operator.lvm.observe.HostState.LogicalVolume;
@@ -40,7 +41,31 @@ class HostObserverTest {
         .answer("lsblk", resource("lsblk.json"))
         .answer("wipefs", resource("wipefs.json"))
         .answer("dmsetup info", "docker-thinpool_tmeta::1\ndocker-thinpool_tdata::1\n")
+        .answer("dmsetup status --target thin-pool", EMPTY_POOL_STATUS)
+        .answer("dmsetup info -c --noheadings --separator : -o major,minor,open", "253:2:0\n")
+        .answer("dmsetup table --target thin", "No devices found\n")
+        .answer("dmsetup message", "")
+        .answer("thin_ls", "")
         .answer("cat -- /etc/lvm/profile/docker-thinpool.profile", PROFILE);
+  }
+
+  /** The kernel's status of the runbook's pool with nothing in it (bookworm, kernel 6.1). */
+  private static final String EMPTY_POOL_STATUS =
+      "docker-thinpool: 0 3760128 thin-pool 0 10/1020 0/3672 - rw discard_passdown"
+          + " queue_if_no_space - 1024\n";
+
+  /** The pool after a runtime made three thin devices (ids 1-3) and wrote 96 chunks. */
+  private static ScriptedRunner usedByARuntime() {
+    return node()
+        .answer(
+            "dmsetup status --target thin-pool",
+            "docker-thinpool: 0 3760128 thin-pool 3 27/1020 96/3672 - rw discard_passdown"
+                + " queue_if_no_space - 1024\n")
+        .answer("dmsetup info -c --noheadings --separator : -o major,minor,open", "253:2:3\n")
+        .answer(
+            "dmsetup table --target thin",
+            "docker-1: 0 20971520 thin 253:2 1\nother-pool-thin: 0 2048 thin 253:9 1\n")
+        .answer("thin_ls", "1  33554432\n2  16777216\n3         0\n");
   }
 
   @Test
@@ -62,12 +87,15 @@ class HostObserverTest {
   }
 
   @Test
-  void aSteadyPoolIsObservedWithOneLvmCallAndOneFileRead() {
+  void aSteadyPoolIsObservedWithOneLvmCallItsDeviceMapperReadsAndOneFileRead() {
     ScriptedRunner runner = node();
 
     HostState state = new HostObserver(runner).observe(PoolSpec.runbook("/dev/vdb"));
 
-    assertThat(runner.programs()).containsExactly("lvm", "cat");
+    assertThat(runner.programs())
+        .containsExactly(
+            "lvm", "dmsetup", "dmsetup", "dmsetup", "dmsetup", "thin_ls", "dmsetup", "cat");
+    assertThat(state.poolContents().holdsData()).isFalse();
     LogicalVolume pool =
         state.volumeGroup("docker").orElseThrow().logicalVolume("thinpool").orElseThrow();
     assertThat(pool.thinPool()).isTrue();
@@ -91,7 +119,7 @@ class HostObserverTest {
     HostState state =
         new HostObserver(runner).observe(PoolSpec.runbook("/dev/vdb", "/dev/vdc", "/dev/vdd"));
 
-    assertThat(runner.programs()).containsExactly("lvm", "lsblk", "wipefs", "cat");
+    assertThat(runner.programs()).startsWith("lvm", "lsblk", "wipefs").endsWith("cat");
     assertThat(runner.calls.get(2).argv())
         .containsExactly("wipefs", "--no-act", "--json", "--", "/dev/vdc", "/dev/vdd");
     assertThat(state.physicalVolume("/dev/vdc").orElseThrow().orphan()).isTrue();
@@ -113,7 +141,7 @@ class HostObserverTest {
         new HostObserver(runner)
             .observe(PoolSpec.runbook("/dev/vdb", "/dev/disk/by-id/virtio-disk2"));
 
-    assertThat(runner.programs()).containsExactly("lvm", "lsblk", "realpath", "wipefs", "cat");
+    assertThat(runner.programs()).startsWith("lvm", "lsblk", "realpath", "wipefs").endsWith("cat");
     assertThat(runner.calls.get(2).argv())
         .containsExactly("realpath", "-m", "--", "/dev/disk/by-id/virtio-disk2");
     assertThat(state.canonical("/dev/disk/by-id/virtio-disk2")).isEqualTo("/dev/vdc");
@@ -152,5 +180,62 @@ class HostObserverTest {
             HostCommandException.class,
             e -> assertThat(e.kind()).isEqualTo(FailureKind.LOCK_CONTENTION))
         .hasMessageContaining("lvm fullreport");
+  }
+
+  @Test
+  void thinDevicesARuntimeMadeAreCountedFromThePoolsMetadataReadOnASnapshot() {
+    ScriptedRunner runner = usedByARuntime();
+
+    PoolContents contents =
+        new HostObserver(runner).observe(PoolSpec.runbook("/dev/vdb")).poolContents();
+
+    assertThat(contents.read()).isTrue();
+    assertThat(contents.thinDevices()).hasSize(3);
+    assertThat(contents.foreignThinDevices()).isEqualTo(3);
+    assertThat(contents.mappedBytes()).isEqualTo(48L << 20);
+    assertThat(contents.usedDataBytes()).isEqualTo(96L * 512 * 1024);
+    assertThat(contents.transactionId()).isEqualTo(3);
+    assertThat(contents.activeThinDevices()).isEqualTo(1);
+    assertThat(contents.otherOpeners()).isEqualTo(2);
+    assertThat(contents.holdsData()).isTrue();
+    List<String> lines = runner.calls.stream().map(HostCommand::display).toList();
+    assertThat(lines)
+        .containsSubsequence(
+            "dmsetup message docker-thinpool 0 reserve_metadata_snap",
+            "thin_ls --metadata-snap --no-headers -o DEV,MAPPED_BYTES"
+                + " /dev/mapper/docker-thinpool_tmeta",
+            "dmsetup message docker-thinpool 0 release_metadata_snap");
+  }
+
+  @Test
+  void whenThePoolsMetadataCannotBeReadThenItCountsAsHoldingDataAndTheSnapshotIsReleased() {
+    ScriptedRunner runner = node().fail("thin_ls", 1, "bad checksum in superblock\n");
+
+    PoolContents contents =
+        new HostObserver(runner).observe(PoolSpec.runbook("/dev/vdb")).poolContents();
+
+    assertThat(contents.read()).isFalse();
+    assertThat(contents.holdsData()).isTrue();
+    assertThat(contents.unreadableWhy()).contains("thin_ls").contains("bad checksum");
+    assertThat(runner.calls.stream().map(HostCommand::display))
+        .contains("dmsetup message docker-thinpool 0 release_metadata_snap");
+  }
+
+  @Test
+  void whenAnotherToolHoldsAMetadataSnapshotThenThePoolCountsAsHoldingDataAndTheirsIsKept() {
+    ScriptedRunner runner =
+        node()
+            .answer(
+                "dmsetup status --target thin-pool",
+                "docker-thinpool: 0 3760128 thin-pool 0 10/1020 0/3672 17 rw discard_passdown"
+                    + " queue_if_no_space - 1024\n");
+
+    PoolContents contents =
+        new HostObserver(runner).observe(PoolSpec.runbook("/dev/vdb")).poolContents();
+
+    assertThat(contents.holdsData()).isTrue();
+    assertThat(contents.unreadableWhy()).contains("metadata snapshot").contains("already held");
+    assertThat(runner.calls.stream().map(HostCommand::display))
+        .noneMatch(line -> line.startsWith("dmsetup message"));
   }
 }

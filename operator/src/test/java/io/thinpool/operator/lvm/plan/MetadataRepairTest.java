@@ -114,7 +114,7 @@ class MetadataRepairTest {
         ourVg(2, pool("thinpool", 459, "docker-thinpool", true), linear("thinpool_meta0", 6))
             .build();
 
-    Plan plan = PoolPlanner.planTeardown(RUNBOOK, state, false);
+    Plan plan = PoolPlanner.planTeardown(RUNBOOK, state, TeardownConsent.NONE);
 
     assertThat(plan.isRefused()).isFalse();
     assertThat(plan.steps().get(0).intent()).isEqualTo(Intent.REMOVE_VOLUME_GROUP);

@@ -648,11 +648,11 @@ class PoolPlannerTest {
             .runbookProfile()
             .build();
 
-    Plan refused = PoolPlanner.planTeardown(RUNBOOK, state, false);
+    Plan refused = PoolPlanner.planTeardown(RUNBOOK, state, TeardownConsent.NONE);
     assertThat(refused.refusal().reason()).isEqualTo(Plan.Reason.VOLUMES_EXIST);
     assertThat(refused.refusal().message()).contains("images");
 
-    Plan forced = PoolPlanner.planTeardown(RUNBOOK, state, true);
+    Plan forced = PoolPlanner.planTeardown(RUNBOOK, state, TeardownConsent.FORCE);
     assertThat(lines(forced))
         .containsExactly(
             "vgremove --force --yes docker",
@@ -668,17 +668,20 @@ class PoolPlannerTest {
   void whenTearingDownAfterAnInterruptedTeardownThenOnlyTheRestIsDone() {
     HostState vgGone = node().pv("/dev/sdb", "").runbookProfile().build();
 
-    assertThat(lines(PoolPlanner.planTeardown(RUNBOOK, vgGone, false)))
+    assertThat(lines(PoolPlanner.planTeardown(RUNBOOK, vgGone, TeardownConsent.NONE)))
         .containsExactly(
             "pvremove --yes /dev/sdb", "rm -f -- /etc/lvm/profile/docker-thinpool.profile");
-    assertThat(PoolPlanner.planTeardown(RUNBOOK, node().disk("/dev/sdb").build(), false).steps())
+    assertThat(
+            PoolPlanner.planTeardown(RUNBOOK, node().disk("/dev/sdb").build(), TeardownConsent.NONE)
+                .steps())
         .isEmpty();
   }
 
   @Test
   void whenTearingDownAForeignVgOrAProfileOthersUseThenThoseAreLeftAlone() {
     assertThat(
-            PoolPlanner.planTeardown(RUNBOOK, node().vg("docker", false, 10, 10).build(), true)
+            PoolPlanner.planTeardown(
+                    RUNBOOK, node().vg("docker", false, 10, 10).build(), TeardownConsent.FORCE)
                 .refusal()
                 .reason())
         .isEqualTo(Plan.Reason.FOREIGN_VOLUME_GROUP);
@@ -688,7 +691,7 @@ class PoolPlannerTest {
             .pv("/dev/sdc", "other")
             .vg("other", true, 100, 10, pool("pool2", 50, "docker-thinpool", true))
             .build();
-    assertThat(lines(PoolPlanner.planTeardown(RUNBOOK, shared, false)))
+    assertThat(lines(PoolPlanner.planTeardown(RUNBOOK, shared, TeardownConsent.NONE)))
         .containsExactly("vgremove --force --yes docker", "pvremove --yes /dev/sdb");
   }
 

@@ -7,6 +7,7 @@ import io.thinpool.operator.lvm.observe.HostState.LogicalVolume;
 import io.thinpool.operator.lvm.observe.HostState.PhysicalVolume;
 import io.thinpool.operator.lvm.observe.HostState.Signature;
 import io.thinpool.operator.lvm.observe.HostState.VolumeGroup;
+import io.thinpool.operator.lvm.observe.PoolContents;
 import io.thinpool.operator.lvm.plan.Step.Intent;
 import io.thinpool.operator.lvm.spec.LvmNames;
 import io.thinpool.operator.lvm.spec.PoolSpec;
@@ -42,6 +43,7 @@ public final class States {
   private final Map<String, List<Signature>> signatures = new HashMap<>();
   private final List<DmDevice> dm = new ArrayList<>();
   private final Map<String, String> profiles = new HashMap<>();
+  private PoolContents contents = PoolContents.empty();
 
   public static States node() {
     return new States();
@@ -107,8 +109,14 @@ public final class States {
     return profile("docker-thinpool", LvmNames.profileContent(PoolSpec.AutoextendPolicy.RUNBOOK));
   }
 
+  /** What the kernel and the pool's metadata say the pool holds (empty unless set). */
+  public States contents(PoolContents contents) {
+    this.contents = contents;
+    return this;
+  }
+
   public HostState build() {
-    return new HostState(groups, pvs, resolved, devices, signatures, dm, profiles);
+    return new HostState(groups, pvs, resolved, devices, signatures, dm, profiles, contents);
   }
 
   public static LogicalVolume linear(String name, long extents) {

@@ -1,0 +1,211 @@
+package io.thinpool.operator.lvm.observe;
+
+import io.thinpool.operator.lvm.host.CommandResult;
+import io.thinpool.operator.lvm.host.HostCommand;
+import io.thinpool.operator.lvm.host.HostCommandRunner;
+import io.thinpool.operator.lvm.observe.HostState.LogicalVolume;
+import io.thinpool.operator.lvm.observe.HostState.VolumeGroup;
+import io.thinpool.operator.lvm.spec.LvmNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads what an active pool holds, LVM's thin volumes or not: the kernel's status of the thin-pool
+ * target (transaction id, mapped data, a metadata snapshot someone holds), the device-mapper tables
+ * of the thin devices mapped on it, its openers, and every thin device in its metadata ({@code
+ * thin_ls} on a metadata snapshot, which is safe on a live pool: the kernel keeps the snapshot
+ * consistent until it is released).
+ */
+final class PoolContentsProbe {
+
+  private final HostCommandRunner runner;
+
+  PoolContentsProbe(HostCommandRunner runner) {
+    this.runner = runner;
+  }
+
+  PoolContents read(VolumeGroup vg, LogicalVolume pool) {
+    Set<Long> lvmThinIds =
+        vg.logicalVolumes().stream()
+            .filter(lv -> lv.poolLv().equals(pool.name()) && lv.thinId() != null)
+            .map(LogicalVolume::thinId)
+            .collect(Collectors.toSet());
+    if (!pool.active()) {
+      return PoolContents.unreadable(
+          "the pool is not active, so neither the kernel nor its metadata can be asked",
+          pool.uuid());
+    }
+    String dmName = LvmNames.dmName(vg.name(), pool.name());
+    Optional<PoolStatusLine> status = thinPoolStatus(dmName);
+    if (status.isEmpty()) {
+      return PoolContents.unreadable(
+          "device-mapper has no thin-pool target for " + dmName, pool.uuid());
+    }
+    PoolStatusLine target = status.get();
+    if (target.failed()) {
+      return PoolContents.unreadable(
+          "device-mapper reports the pool as failed: " + target.text(), pool.uuid());
+    }
+    if (target.metadataSnapshotHeld()) {
+      return PoolContents.unreadable(
+          "a metadata snapshot of the pool is already held (by thin_delta, a backup tool, or an"
+              + " interrupted read); release it with `dmsetup message "
+              + target.name()
+              + " 0 release_metadata_snap` once no tool uses it",
+          pool.uuid());
+    }
+    Openers openers = openers(target.name());
+    List<PoolContents.ThinDevice> devices;
+    try {
+      devices = thinDevicesInMetadata(vg, pool, target.name());
+    } catch (IllegalStateException e) {
+      return PoolContents.unreadable(e.getMessage(), pool.uuid());
+    }
+    return new PoolContents(
+        true,
+        "",
+        target.transactionId(),
+        target.usedDataBlocks() * pool.chunkSizeBytes(),
+        openers.open(),
+        target.name().equals(dmName) ? 0 : 1,
+        openers.thinDevices(),
+        devices,
+        lvmThinIds,
+        pool.uuid());
+  }
+
+  /**
+   * One thin-pool target's status line. LVM stacks the pool's own name on a {@code -tpool} layer
+   * once it has thin volumes, so the target is the one of those two names that is a thin-pool.
+   */
+  private Optional<PoolStatusLine> thinPoolStatus(String dmName) {
+    String out =
+        runner.runChecked(HostCommand.of("dmsetup", "status", "--target", "thin-pool")).strip();
+    PoolStatusLine found = null;
+    for (String line : out.lines().toList()) {
+      int colon = line.indexOf(": ");
+      if (colon < 0) {
+        continue; // "No devices found"
+      }
+      String name = line.substring(0, colon);
+      if (name.equals(dmName + "-tpool") || (name.equals(dmName) && found == null)) {
+        found = new PoolStatusLine(name, line.substring(colon + 2).strip());
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  /**
+   * {@code <start> <length> thin-pool <transaction> <meta used/total> <data used/total> <held>}.
+   */
+  private record PoolStatusLine(String name, String text) {
+    private String[] fields() {
+      return text.split("\\s+");
+    }
+
+    boolean failed() {
+      String[] fields = fields();
+      return fields.length < 7 || !fields[5].contains("/");
+    }
+
+    long transactionId() {
+      return Long.parseLong(fields()[3]);
+    }
+
+    long usedDataBlocks() {
+      return Long.parseLong(fields()[5].substring(0, fields()[5].indexOf('/')));
+    }
+
+    boolean metadataSnapshotHeld() {
+      return !"-".equals(fields()[6]);
+    }
+  }
+
+  private record Openers(int open, int thinDevices) {}
+
+  /** The target's open count and the thin devices whose tables point at it. */
+  private Openers openers(String target) {
+    String info =
+        runner
+            .runChecked(
+                HostCommand.of(
+                    "dmsetup",
+                    "info",
+                    "-c",
+                    "--noheadings",
+                    "--separator",
+                    ":",
+                    "-o",
+                    "major,minor,open",
+                    "--",
+                    target))
+            .strip();
+    String[] fields = info.split(":");
+    if (fields.length != 3) {
+      throw new IllegalStateException("dmsetup info printed `" + info + "` for " + target);
+    }
+    String majorMinor = fields[0].strip() + ":" + fields[1].strip();
+    int open = Integer.parseInt(fields[2].strip());
+    String tables = runner.runChecked(HostCommand.of("dmsetup", "table", "--target", "thin"));
+    int thinDevices = 0;
+    for (String line : tables.lines().toList()) {
+      String[] table = line.strip().split("\\s+");
+      // "<name>: <start> <length> thin <pool major:minor> <device id> [<origin>]"
+      if (table.length >= 6 && table[3].equals("thin") && table[4].equals(majorMinor)) {
+        thinDevices++;
+      }
+    }
+    return new Openers(open, thinDevices);
+  }
+
+  /**
+   * Every thin device in the pool's metadata with the data it maps, read from a metadata snapshot
+   * that is released again whatever happens.
+   *
+   * @throws IllegalStateException when the snapshot cannot be taken or read: the caller reports the
+   *     pool as unreadable
+   */
+  private List<PoolContents.ThinDevice> thinDevicesInMetadata(
+      VolumeGroup vg, LogicalVolume pool, String target) {
+    CommandResult reserve =
+        runner.run(HostCommand.of("dmsetup", "message", target, "0", "reserve_metadata_snap"));
+    if (!reserve.succeeded()) {
+      throw new IllegalStateException(
+          "the pool refused a metadata snapshot: " + reserve.stderr().strip());
+    }
+    try {
+      CommandResult listed =
+          runner.run(
+              HostCommand.of(
+                  "thin_ls",
+                  "--metadata-snap",
+                  "--no-headers",
+                  "-o",
+                  "DEV,MAPPED_BYTES",
+                  LvmNames.devicePath(vg.name(), pool.name() + "_tmeta")));
+      if (!listed.succeeded()) {
+        throw new IllegalStateException(
+            "thin_ls could not read the pool's metadata: " + listed.stderr().strip());
+      }
+      List<PoolContents.ThinDevice> devices = new ArrayList<>();
+      for (String line : listed.stdout().lines().map(String::strip).toList()) {
+        if (line.isEmpty()) {
+          continue;
+        }
+        String[] fields = line.split("\\s+");
+        try {
+          devices.add(
+              new PoolContents.ThinDevice(Long.parseLong(fields[0]), Long.parseLong(fields[1])));
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+          throw new IllegalStateException("thin_ls printed a line it should not: `" + line + "`");
+        }
+      }
+      return devices;
+    } finally {
+      runner.run(HostCommand.of("dmsetup", "message", target, "0", "release_metadata_snap"));
+    }
+  }
+}

@@ -25,6 +25,13 @@ public final class ConditionTypes {
 
   public static final String CONFLICT = "Conflict";
 
+  /**
+   * ThinPool, while it is deleted with deletionPolicy Delete: the pool stays because it holds data
+   * (reason PoolHoldsData, the message names the consent token) or a process has it open (reason
+   * PoolOpen).
+   */
+  public static final String TEARDOWN_REFUSED = "TeardownRefused";
+
   /** Ready's reason while planOnly holds back the steps in status.plannedSteps. */
   public static final String PLAN_WAITING = "PlanWaiting";
 
@@ -54,9 +61,12 @@ public final class ConditionTypes {
           + METADATA_DAMAGED
           + ": the message then names the token for status.metadataRepair), "
           + DEVICES_ACCEPTED
-          + " (every device of the spec is in the volume group) and "
+          + " (every device of the spec is in the volume group), "
           + CONFLICT
-          + " (an older ThinPool on the node claims the same volume group or a device).";
+          + " (an older ThinPool on the node claims the same volume group or a device) and "
+          + TEARDOWN_REFUSED
+          + " (deletionPolicy Delete waits: the pool holds data, see the consent token in the"
+          + " message, or is open).";
 
   static final String THIN_POOL_CONFIG =
       "Kubernetes-style conditions: "

@@ -36,6 +36,10 @@ import java.util.HexFormat;
     jsonPath = ".status.pool.metadataPercent",
     type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(
+    name = "Devices",
+    jsonPath = ".status.pool.thinDevices",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
     name = "Autoextend",
     jsonPath = ".status.autoextend.state",
     type = AdditionalPrinterColumn.Type.STRING)
@@ -63,6 +67,12 @@ public class ThinPool extends CustomResource<ThinPoolSpec, ThinPoolStatus> {
    * status shows for the damage seen now ({@code status.metadataRepair.token}).
    */
   public static final String REPAIR_ANNOTATION = "thinpool.io/repair-metadata";
+
+  /**
+   * The one way to consent to a deletionPolicy Delete destroying a pool that holds data: its value
+   * must be the consent token that the TeardownRefused condition names for what the pool holds now.
+   */
+  public static final String DESTROY_DATA_ANNOTATION = "thinpool.io/destroy-data";
 
   /** Label values stop at 63 characters; longer node names are cut and made unique by a hash. */
   public static String labelValue(String name) {

@@ -147,8 +147,39 @@ public class ThinPoolStatus {
 
     @JsonPropertyDescription(
         "How many thin volumes LVM knows in the pool (those a container runtime made through"
-            + " device-mapper alone are not counted).")
+            + " device-mapper alone are not counted: see thinDevices).")
     public Integer thinVolumes;
+
+    @JsonPropertyDescription(
+        "Every thin device in the pool's metadata, LVM's volumes and those a container runtime"
+            + " (containerd's devmapper snapshotter, Docker's devicemapper driver) made through"
+            + " device-mapper alone.")
+    public Integer thinDevices;
+
+    @JsonPropertyDescription(
+        "Of thinDevices, those LVM does not list: a runtime's or made by hand.")
+    public Integer foreignThinDevices;
+
+    @JsonPropertyDescription("Thin devices mapped on the pool now (in use or ready for use).")
+    public Integer activeThinDevices;
+
+    @JsonPropertyDescription("Data the pool has mapped, in bytes, whoever wrote it.")
+    public Long mappedBytes;
+
+    @JsonPropertyDescription(
+        "Processes that hold the pool open, beyond its thin devices and LVM (a runtime using it).")
+    public Integer openers;
+
+    @JsonPropertyDescription(
+        "Whether the pool holds data (a thin device, a mapped block, or contents that cannot be"
+            + " read): deletionPolicy Delete then waits for consent, see the TeardownRefused"
+            + " condition.")
+    public Boolean holdsData;
+
+    @JsonPropertyDescription(
+        "Why what the pool holds could not be read (then it counts as holding data); empty when"
+            + " read.")
+    public String contentsUnreadable;
   }
 
   public static class AutoextendStatus {

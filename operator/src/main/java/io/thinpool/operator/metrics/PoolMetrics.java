@@ -182,6 +182,43 @@ public final class PoolMetrics {
                     ? 0
                     : 1));
     registered.add(
+        gauge(
+            "thinpool.thin.devices",
+            null,
+            "Thin devices in the pool's metadata, LVM's volumes and a container runtime's alike",
+            tags,
+            name,
+            s -> s.pool == null || s.pool.thinDevices == null ? Double.NaN : s.pool.thinDevices));
+    registered.add(
+        gauge(
+            "thinpool.thin.devices.foreign",
+            null,
+            "Thin devices LVM does not list: containerd's devmapper snapshotter's, Docker's"
+                + " devicemapper driver's, or made by hand",
+            tags,
+            name,
+            s ->
+                s.pool == null || s.pool.foreignThinDevices == null
+                    ? Double.NaN
+                    : s.pool.foreignThinDevices));
+    registered.add(
+        gauge(
+            "thinpool.openers",
+            null,
+            "Processes that hold the pool open beyond its thin devices and LVM (a runtime)",
+            tags,
+            name,
+            s -> s.pool == null || s.pool.openers == null ? Double.NaN : s.pool.openers));
+    registered.add(
+        gauge(
+            "thinpool.holds.data",
+            null,
+            "1 when the pool holds data (a thin device, a mapped block, or unreadable contents):"
+                + " deletionPolicy Delete then waits for consent",
+            tags,
+            name,
+            s -> s.pool != null && Boolean.TRUE.equals(s.pool.holdsData) ? 1 : 0));
+    registered.add(
         FunctionCounter.builder(
                 "thinpool.extensions.observed",
                 latest,

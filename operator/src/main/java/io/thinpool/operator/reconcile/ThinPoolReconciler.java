@@ -1,5 +1,6 @@
 package io.thinpool.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -19,6 +20,7 @@ import io.thinpool.operator.lvm.host.DeviceMapperEvents;
 import io.thinpool.operator.lvm.host.HostCommandRunner;
 import io.thinpool.operator.lvm.plan.Plan;
 import io.thinpool.operator.lvm.plan.Step;
+import io.thinpool.operator.lvm.plan.TeardownConsent;
 import io.thinpool.operator.metrics.PoolMetrics;
 import io.thinpool.operator.rules.Defaults;
 import io.thinpool.operator.status.Conditions;
@@ -28,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -196,7 +199,8 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
                   + " are left on the node as they are"));
       return DeleteControl.defaultDelete();
     }
-    PoolEngine.Outcome outcome = new PoolEngine(node).teardown(PoolSpecs.of(pool.getSpec()), false);
+    PoolEngine.Outcome outcome =
+        new PoolEngine(node).teardown(PoolSpecs.of(pool.getSpec()), consent(pool));
     if (outcome.status() == PoolEngine.Status.CONVERGED) {
       LOG.info("ThinPool {}: torn down ({} steps)", name(pool), outcome.executed().size());
       emit(
@@ -209,19 +213,63 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
                   + String.join("; ", outcome.executed().stream().map(Step::toString).toList())));
       return DeleteControl.defaultDelete();
     }
+    Plan.Refusal refusal = outcome.plan() == null ? null : outcome.plan().refusal();
+    if (refusal != null && refusal.reason() == Plan.Reason.FOREIGN_VOLUME_GROUP) {
+      // Nothing of ours is there to remove; holding the finalizer would block deletion forever.
+      emit(context, pool, new PoolEvents.PoolEvent(true, "NotOurs", refusal.message()));
+      return DeleteControl.defaultDelete();
+    }
+    if (refusal != null) {
+      // The node must change first (consent, a stopped runtime): not a failure to retry soon.
+      teardownRefused(pool, context, TeardownRefusal.of(pool, refusal));
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(refresh);
+    }
     String why =
         outcome.failure() != null
             ? outcome.failure().getMessage()
-            : outcome.plan().refusal().message();
-    if (outcome.status() == PoolEngine.Status.REFUSED
-        && outcome.plan().refusal().reason() == Plan.Reason.FOREIGN_VOLUME_GROUP) {
-      // Nothing of ours is there to remove; holding the finalizer would block deletion forever.
-      emit(context, pool, new PoolEvents.PoolEvent(true, "NotOurs", why));
-      return DeleteControl.defaultDelete();
-    }
+            : "steps ran but the node still differs; next: "
+                + String.join("; ", outcome.plan().steps().stream().map(Step::toString).toList());
     LOG.warn("ThinPool {}: teardown not done, keeping the finalizer: {}", name(pool), why);
-    emit(context, pool, new PoolEvents.PoolEvent(true, "TeardownBlocked", why));
+    teardownRefused(pool, context, new TeardownRefusal("TeardownBlocked", why));
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(nextAttempt(outcome, refresh));
+  }
+
+  /** The consent the ThinPool's annotation gives, if any: the token a refusal named. */
+  private static TeardownConsent consent(ThinPool pool) {
+    Map<String, String> annotations = pool.getMetadata().getAnnotations();
+    String token = annotations == null ? null : annotations.get(ThinPool.DESTROY_DATA_ANNOTATION);
+    return token == null ? TeardownConsent.NONE : TeardownConsent.token(token);
+  }
+
+  /**
+   * Says once why the pool stays: a TeardownRefused condition, and one Event when it changes. A
+   * refusal repeated at every retry writes and records nothing new.
+   */
+  private void teardownRefused(ThinPool pool, Context<ThinPool> context, TeardownRefusal refusal) {
+    LOG.warn("ThinPool {}: not torn down: {}", name(pool), refusal.message());
+    ThinPoolStatus before = pool.getStatus() == null ? new ThinPoolStatus() : pool.getStatus();
+    ThinPoolStatus status = context.getClient().getKubernetesSerialization().clone(before);
+    status.conditions =
+        Conditions.set(
+            before.conditions,
+            ConditionTypes.TEARDOWN_REFUSED,
+            true,
+            refusal.reason(),
+            refusal.message(),
+            pool.getMetadata().getGeneration(),
+            clock.instant());
+    if (SameContent.of(before, status)) {
+      return;
+    }
+    ThinPool patch = new ThinPool();
+    patch.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(pool.getMetadata().getName())
+            .withUid(pool.getMetadata().getUid())
+            .build());
+    patch.setStatus(status);
+    context.getClient().resource(patch).patchStatus();
+    emit(context, pool, new PoolEvents.PoolEvent(true, "TeardownRefused", refusal.message()));
   }
 
   /** Records one Event on the ThinPool as this node's agent. */

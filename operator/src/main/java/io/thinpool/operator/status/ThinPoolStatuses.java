@@ -210,6 +210,13 @@ public final class ThinPoolStatuses {
     pool.metadataSizeBytes = report.metadataSizeBytes();
     pool.chunkSizeBytes = report.chunkSizeBytes();
     pool.thinVolumes = report.thinVolumes();
+    pool.thinDevices = report.use().thinDevices();
+    pool.foreignThinDevices = report.use().foreignThinDevices();
+    pool.activeThinDevices = report.use().activeThinDevices();
+    pool.mappedBytes = report.use().mappedBytes();
+    pool.openers = report.use().openers();
+    pool.holdsData = report.use().holdsData();
+    pool.contentsUnreadable = report.use().unreadableReason();
     pool.zeroing = report.zeroing();
     return pool;
   }

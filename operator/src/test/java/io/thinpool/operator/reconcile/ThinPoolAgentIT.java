@@ -7,8 +7,6 @@ import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -401,21 +399,80 @@ class ThinPoolAgentIT {
         : pool.getStatus().metadataRepair;
   }
 
-  /**
-   * As {@code kubectl annotate --overwrite} does it: a merge patch without a resourceVersion, which
-   * the agent's status writes in between cannot make conflict.
-   */
   private static void annotate(String name, String token) {
-    String patch =
-        client
-            .getKubernetesSerialization()
-            .asJson(
-                Map.of(
-                    "metadata", Map.of("annotations", Map.of(ThinPool.REPAIR_ANNOTATION, token))));
-    client
-        .resources(ThinPool.class)
-        .withName(name)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    KubeApi.annotateThinPool(client, name, ThinPool.REPAIR_ANNOTATION, token);
+  }
+
+  @Test
+  void whenAPoolHoldsARuntimesDataThenDeleteIsRefusedOnceAndProceedsWithTheConsentToken() {
+    ThinPool used = pool("used.node-a", "node-a", "/dev/sdb");
+    used.getSpec().deletionPolicy = DeletionPolicy.Delete;
+    client.resource(used).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready("used.node-a"));
+    // containerd's devmapper snapshotter: thin devices LVM does not list, 40% of the pool written.
+    nodeA.useAsRuntime("docker", "thinpool", 3, 40.0, 0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Integer.valueOf(3).equals(get("used.node-a").getStatus().pool.thinDevices));
+    assertThat(get("used.node-a").getStatus().pool.foreignThinDevices).isEqualTo(3);
+    assertThat(get("used.node-a").getStatus().pool.holdsData).isTrue();
+    assertThat(KubeApi.printedColumns(client, "thinpools")).contains("DEVICES");
+
+    client.resource(get("used.node-a")).delete();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Conditions.isTrue(
+                    get("used.node-a").getStatus().conditions, ConditionTypes.TEARDOWN_REFUSED));
+    // Retries at every refresh (500 ms) over a few seconds: the refusal is said once.
+    await().pollDelay(Duration.ofSeconds(4)).until(() -> true);
+    assertThat(get("used.node-a")).isNotNull();
+    assertThat(events("used.node-a")).containsOnlyOnce("Warning TeardownRefused");
+    assertThat(nodeA.commands()).noneMatch(c -> c.startsWith("vgremove"));
+    assertThat(
+            Conditions.find(
+                    get("used.node-a").getStatus().conditions, ConditionTypes.TEARDOWN_REFUSED)
+                .orElseThrow()
+                .getMessage())
+        .contains("3 thin device(s) (3 not LVM's")
+        .contains("kubectl annotate thinpool used.node-a thinpool.io/destroy-data=");
+
+    KubeApi.annotateThinPool(
+        client,
+        "used.node-a",
+        ThinPool.DESTROY_DATA_ANNOTATION,
+        KubeApi.consentToken(get("used.node-a")));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("used.node-a") == null);
+    assertThat(nodeA.commands()).contains("vgremove --force --yes docker");
+    assertThat(events("used.node-a")).contains("Normal TornDown");
+  }
+
+  @Test
+  void whenARuntimeHoldsThePoolOpenThenDeleteWaitsWithoutRetryingSoonAndGoesOnceItStops() {
+    ThinPool open = pool("open.node-a", "node-a", "/dev/sdb");
+    open.getSpec().deletionPolicy = DeletionPolicy.Delete;
+    client.resource(open).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready("open.node-a"));
+    nodeA.useAsRuntime("docker", "thinpool", 0, 0.0, 1);
+    client.resource(get("open.node-a")).delete();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Conditions.find(
+                        get("open.node-a").getStatus().conditions, ConditionTypes.TEARDOWN_REFUSED)
+                    .filter(c -> c.getReason().equals("PoolOpen"))
+                    .isPresent());
+    assertThat(nodeA.commands()).noneMatch(c -> c.startsWith("vgremove"));
+
+    nodeA.useAsRuntime("docker", "thinpool", 0, 0.0, 0);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("open.node-a") == null);
+    assertThat(nodeA.commands()).contains("vgremove --force --yes docker");
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.thinpool.operator.Operators;
 import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.NodeSelector;
+import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.api.ThinPoolConfigSpec;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -221,6 +223,44 @@ class ThinPoolOperatorIT {
 
     label("node-c", "true");
     await().atMost(Duration.ofSeconds(30)).until(() -> "3/3".equals(config().getStatus().ready));
+  }
+
+  @Test
+  void whenANodeWhosePoolARuntimeUsesLeavesTheSelectionThenDeleteWaitsForConsent() {
+    ThinPoolConfig config = runbook();
+    config.getSpec().deletionPolicy = DeletionPolicy.Delete;
+    client.resource(config).create();
+    awaitReady("3/3");
+    hosts.get("node-c").useAsRuntime("docker", "thinpool", 2, 30.0, 0);
+
+    label("node-c", "false");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                pool("runbook.node-c")
+                    .flatMap(
+                        p ->
+                            Conditions.find(
+                                p.getStatus().conditions, ConditionTypes.TEARDOWN_REFUSED))
+                    .filter(c -> c.getReason().equals("PoolHoldsData"))
+                    .isPresent());
+    assertThat(hosts.get("node-c").commands()).noneMatch(c -> c.startsWith("vgremove"));
+
+    KubeApi.annotateThinPool(
+        client,
+        "runbook.node-c",
+        ThinPool.DESTROY_DATA_ANNOTATION,
+        KubeApi.consentToken(pool("runbook.node-c").orElseThrow()));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> pool("runbook.node-c").isEmpty());
+    assertThat(hosts.get("node-c").commands()).contains("vgremove --force --yes docker");
+    assertThat(hosts.get("node-a").commands()).noneMatch(c -> c.startsWith("vgremove"));
+  }
+
+  private static Optional<ThinPool> pool(String name) {
+    return Optional.ofNullable(client.resources(ThinPool.class).withName(name).get());
   }
 
   @Test

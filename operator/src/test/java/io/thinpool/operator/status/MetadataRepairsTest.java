@@ -20,6 +20,7 @@ import io.thinpool.operator.lvm.observe.HostState;
 import io.thinpool.operator.lvm.observe.HostState.LogicalVolume;
 import io.thinpool.operator.lvm.observe.HostState.PhysicalVolume;
 import io.thinpool.operator.lvm.observe.HostState.VolumeGroup;
+import io.thinpool.operator.lvm.observe.PoolContents;
 import io.thinpool.operator.lvm.plan.Plan;
 import io.thinpool.operator.lvm.plan.Step;
 import io.thinpool.operator.lvm.spec.LvmNames;
@@ -86,7 +87,8 @@ class MetadataRepairsTest {
         List.of(),
         Map.of(),
         List.of(),
-        Map.of());
+        Map.of(),
+        PoolContents.empty());
   }
 
   private static Outcome checkFailed() {

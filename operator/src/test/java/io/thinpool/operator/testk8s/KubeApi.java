@@ -8,8 +8,13 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.thinpool.operator.api.ConditionTypes;
+import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.status.Conditions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Helpers for tests against the real kube-apiserver that fabric8's kube-api-test starts. */
 public final class KubeApi {
@@ -215,6 +222,37 @@ public final class KubeApi {
    * Removes every object of the given kinds, finalizers first: between tests no agent or controller
    * is left to remove them, and there is no garbage collector.
    */
+  /**
+   * Annotates a ThinPool as {@code kubectl annotate --overwrite} does: a merge patch without a
+   * resourceVersion, which the agent's status writes in between cannot make conflict.
+   */
+  public static void annotateThinPool(
+      KubernetesClient client, String name, String annotation, String value) {
+    String patch =
+        client
+            .getKubernetesSerialization()
+            .asJson(Map.of("metadata", Map.of("annotations", Map.of(annotation, value))));
+    client
+        .resources(ThinPool.class)
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+  }
+
+  /** The consent token a TeardownRefused condition names, as a user copies it from the message. */
+  public static String consentToken(ThinPool pool) {
+    String message =
+        Conditions.find(pool.getStatus().conditions, ConditionTypes.TEARDOWN_REFUSED)
+            .orElseThrow()
+            .getMessage();
+    Matcher token =
+        Pattern.compile(Pattern.quote(ThinPool.DESTROY_DATA_ANNOTATION) + "=(\\w+)")
+            .matcher(message);
+    if (!token.find()) {
+      throw new AssertionError("no consent token in: " + message);
+    }
+    return token.group(1);
+  }
+
   @SafeVarargs
   public static void deleteAll(KubernetesClient client, Class<? extends HasMetadata>... types) {
     for (var type : types) {

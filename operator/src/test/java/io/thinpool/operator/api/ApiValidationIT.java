@@ -151,6 +151,7 @@ class ApiValidationIT {
             "Size",
             "Data%",
             "Meta%",
+            "Devices",
             "Autoextend",
             "Phase",
             "Ready",

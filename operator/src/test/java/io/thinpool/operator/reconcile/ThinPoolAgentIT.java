@@ -416,7 +416,6 @@ class ThinPoolAgentIT {
         .until(() -> Integer.valueOf(3).equals(get("used.node-a").getStatus().pool.thinDevices));
     assertThat(get("used.node-a").getStatus().pool.foreignThinDevices).isEqualTo(3);
     assertThat(get("used.node-a").getStatus().pool.holdsData).isTrue();
-    assertThat(KubeApi.printedColumns(client, "thinpools")).contains("DEVICES");
 
     client.resource(get("used.node-a")).delete();
 

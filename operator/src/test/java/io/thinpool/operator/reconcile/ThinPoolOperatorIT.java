@@ -156,9 +156,10 @@ class ThinPoolOperatorIT {
     assertThat(printed)
         .containsPattern("NAME +READY +MAX DATA% +MAX META% +AGE")
         .containsPattern("runbook +3/3 +61")
-        .containsPattern("NAME +NODE +CONFIG +SIZE +DATA% +META% +AUTOEXTEND +PHASE +READY +AGE")
         .containsPattern(
-            "runbook\\.node-b +node-b +runbook +1\\.79Gi +61 +10 +NoRoom +Degraded +True");
+            "NAME +NODE +CONFIG +SIZE +DATA% +META% +DEVICES +AUTOEXTEND +PHASE +READY +AGE")
+        .containsPattern(
+            "runbook\\.node-b +node-b +runbook +1\\.79Gi +61 +10 +0 +NoRoom +Degraded +True");
   }
 
   @Test

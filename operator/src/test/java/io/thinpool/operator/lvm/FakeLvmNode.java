@@ -342,15 +342,20 @@ public final class FakeLvmNode implements HostCommandRunner {
           });
       return out.isEmpty() ? "No devices found\n" : out.toString();
     }
-    if (a.get(1).equals("info") && a.contains("major,minor,open")) {
-      String[] found = {null};
+    if (a.get(1).equals("info") && a.contains("name,uuid,major,minor,open")) {
+      StringBuilder out = new StringBuilder();
+      int[] minor = {0};
       activePools(
-          (name, lv) -> {
-            if (name.equals(a.get(a.size() - 1))) {
-              found[0] = "253:" + (Math.abs(name.hashCode()) % 200) + ":" + lv.openers + "\n";
-            }
-          });
-      return require(found[0], "Device does not exist.");
+          (name, lv) ->
+              out.append(name)
+                  .append(":LVM-fake-")
+                  .append(minor[0])
+                  .append(":253:")
+                  .append(minor[0]++)
+                  .append(':')
+                  .append(lv.openers)
+                  .append('\n'));
+      return out.isEmpty() ? "No devices found\n" : out.toString();
     }
     if (a.get(1).equals("message") || (a.get(1).equals("table") && a.contains("thin"))) {
       return "";

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.thinpool.operator.lvm.PoolEngine.Outcome;
 import io.thinpool.operator.lvm.PoolEngine.Status;
+import io.thinpool.operator.lvm.host.HostCommand;
 import io.thinpool.operator.lvm.plan.Plan;
+import io.thinpool.operator.lvm.plan.Step;
 import io.thinpool.operator.lvm.plan.TeardownConsent;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.testvm.TestVm;
@@ -39,8 +41,15 @@ class PoolInUseIT {
         "create",
         name,
         "--table",
-        "0 " + SECTORS + " thin /dev/mapper/" + POOL + " " + id);
+        "0 " + SECTORS + " thin /dev/mapper/" + thinPoolTarget(vm) + " " + id);
     return "/dev/mapper/" + name;
+  }
+
+  /** The pool's thin-pool target: LVM stacks its name on a -tpool layer once it has thin LVs. */
+  private static String thinPoolTarget(TestVm vm) {
+    return vm.run(HostCommand.of("dmsetup", "info", POOL + "-tpool")).succeeded()
+        ? POOL + "-tpool"
+        : POOL;
   }
 
   /** What containerd does for a container's layer: a snapshot of a suspended origin. */
@@ -98,12 +107,17 @@ class PoolInUseIT {
     assertThat(stale.status()).isEqualTo(Status.REFUSED);
     assertThat(vm.must("vgs", "--noheadings", "-o", "vg_name")).contains("docker");
 
+    // The runtime left one of its devices mapped (open by nothing): the consent covers it too.
+    activate(vm, 101);
     Outcome consented =
         engine.teardown(SPEC, TeardownConsent.token(stale.plan().refusal().consentToken()));
 
     assertThat(consented.status())
         .as(String.valueOf(consented.failure()))
         .isEqualTo(Status.CONVERGED);
+    assertThat(consented.executed())
+        .extracting(Step::intent)
+        .startsWith(Step.Intent.UNMAP_RUNTIME_DEVICE, Step.Intent.REMOVE_VOLUME_GROUP);
     assertThat(vm.must("vgs", "--noheadings")).isBlank();
   }
 

@@ -32,7 +32,20 @@ final class RecordingRunner implements HostCommandRunner {
           "vgs",
           "pvs");
   private static final Set<String> READ_ONLY =
-      Set.of("lvm", "lsblk", "wipefs --no-act", "dmsetup info", "cat", "realpath");
+      Set.of(
+          "lvm",
+          "lsblk",
+          "wipefs --no-act",
+          "dmsetup info",
+          "dmsetup status",
+          "dmsetup table",
+          "thin_ls",
+          "cat",
+          "realpath");
+
+  /** The metadata snapshot thin_ls reads: held for the read and released, nothing changed. */
+  private static final Set<String> METADATA_SNAPSHOT =
+      Set.of("reserve_metadata_snap", "release_metadata_snap");
 
   private final HostCommandRunner delegate;
   private final int crashAfter;
@@ -68,6 +81,11 @@ final class RecordingRunner implements HostCommandRunner {
 
   static boolean readOnly(HostCommand command) {
     String line = command.display();
+    if (command.program().equals("dmsetup")
+        && command.argv().get(1).equals("message")
+        && METADATA_SNAPSHOT.contains(command.argv().get(command.argv().size() - 1))) {
+      return true;
+    }
     return READ_ONLY.stream()
         .anyMatch(prefix -> line.equals(prefix) || line.startsWith(prefix + " "));
   }

@@ -21,7 +21,7 @@ import java.util.Set;
  *     above it, and any process holding it (a runtime)
  * @param ownLayers openers that are LVM's own stacking of the pool ({@code <pool>} over {@code
  *     <pool>-tpool})
- * @param activeThinDevices thin devices mapped on the pool now (device-mapper tables)
+ * @param mapped the thin devices mapped on the pool now (device-mapper tables)
  * @param thinDevices every thin device in the pool's metadata, active or not
  * @param lvmThinIds the device ids of the thin volumes LVM lists in the pool
  * @param poolUuid LVM's UUID of the pool LV: the consent token names this pool and no other
@@ -33,12 +33,13 @@ public record PoolContents(
     long usedDataBytes,
     int openCount,
     int ownLayers,
-    int activeThinDevices,
+    List<MappedThinDevice> mapped,
     List<ThinDevice> thinDevices,
     Set<Long> lvmThinIds,
     String poolUuid) {
 
   public PoolContents {
+    mapped = List.copyOf(mapped);
     thinDevices = List.copyOf(thinDevices);
     lvmThinIds = Set.copyOf(lvmThinIds);
   }
@@ -46,14 +47,22 @@ public record PoolContents(
   /** A thin device in the pool's metadata and the data it maps. */
   public record ThinDevice(long id, long mappedBytes) {}
 
+  /**
+   * A thin device's device-mapper table on the pool.
+   *
+   * @param lvm whether LVM made it (its device-mapper UUID starts with {@code LVM-})
+   * @param openCount its openers: a mounted filesystem, a running container
+   */
+  public record MappedThinDevice(String name, boolean lvm, int openCount) {}
+
   /** A pool that holds nothing: no thin device, no mapped data, no opener but LVM's own. */
   public static PoolContents empty() {
-    return new PoolContents(true, "", 0, 0, 0, 0, 0, List.of(), Set.of(), "");
+    return new PoolContents(true, "", 0, 0, 0, 0, List.of(), List.of(), Set.of(), "");
   }
 
   /** A pool whose contents could not be read: it counts as holding data. */
   public static PoolContents unreadable(String why, String poolUuid) {
-    return new PoolContents(false, why, 0, 0, 0, 0, 0, List.of(), Set.of(), poolUuid);
+    return new PoolContents(false, why, 0, 0, 0, 0, List.of(), List.of(), Set.of(), poolUuid);
   }
 
   /** Whether the pool may hold someone's data: any thin device, any mapped block, or unknown. */
@@ -63,7 +72,24 @@ public record PoolContents(
 
   /** Openers beyond the pool's thin devices and LVM's layer: a process (a runtime) has it open. */
   public int otherOpeners() {
-    return read ? Math.max(0, openCount - ownLayers - activeThinDevices) : 0;
+    return read ? Math.max(0, openCount - ownLayers - mapped.size()) : 0;
+  }
+
+  public int activeThinDevices() {
+    return mapped.size();
+  }
+
+  /** Mapped thin devices something has open: a filesystem mounted on one, a running container. */
+  public List<MappedThinDevice> openThinDevices() {
+    return mapped.stream().filter(device -> device.openCount() > 0).toList();
+  }
+
+  /**
+   * Mapped thin devices LVM does not know: their tables are a runtime's, and LVM's removal of the
+   * pool cannot take them down.
+   */
+  public List<MappedThinDevice> foreignMapped() {
+    return mapped.stream().filter(device -> !device.lvm()).toList();
   }
 
   public long mappedBytes() {
@@ -112,7 +138,12 @@ public record PoolContents(
         + ", "
         + mib(usedDataBytes)
         + " of data mapped"
-        + (otherOpeners() > 0 ? ", open by " + otherOpeners() + " process(es)" : ", not open");
+        + (otherOpeners() > 0 ? ", open by " + otherOpeners() + " process(es)" : ", not open")
+        + (openThinDevices().isEmpty()
+            ? ""
+            : ", thin device(s) in use: "
+                + String.join(
+                    ", ", openThinDevices().stream().map(MappedThinDevice::name).toList()));
   }
 
   private static String mib(long bytes) {

@@ -7,7 +7,10 @@ import io.thinpool.operator.lvm.observe.HostState.LogicalVolume;
 import io.thinpool.operator.lvm.observe.HostState.VolumeGroup;
 import io.thinpool.operator.lvm.spec.LvmNames;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -57,9 +60,10 @@ final class PoolContentsProbe {
               + " 0 release_metadata_snap` once no tool uses it",
           pool.uuid());
     }
-    Openers openers = openers(target.name());
+    Openers openers;
     List<PoolContents.ThinDevice> devices;
     try {
+      openers = openers(target.name());
       devices = thinDevicesInMetadata(vg, pool, target.name());
     } catch (IllegalStateException e) {
       return PoolContents.unreadable(e.getMessage(), pool.uuid());
@@ -71,7 +75,7 @@ final class PoolContentsProbe {
         target.usedDataBlocks() * pool.chunkSizeBytes(),
         openers.open(),
         target.name().equals(dmName) ? 0 : 1,
-        openers.thinDevices(),
+        openers.mapped(),
         devices,
         lvmThinIds,
         pool.uuid());
@@ -124,41 +128,65 @@ final class PoolContentsProbe {
     }
   }
 
-  private record Openers(int open, int thinDevices) {}
+  private record Openers(int open, List<PoolContents.MappedThinDevice> mapped) {}
 
-  /** The target's open count and the thin devices whose tables point at it. */
-  private Openers openers(String target) {
-    String info =
-        runner
-            .runChecked(
-                HostCommand.of(
-                    "dmsetup",
-                    "info",
-                    "-c",
-                    "--noheadings",
-                    "--separator",
-                    ":",
-                    "-o",
-                    "major,minor,open",
-                    "--",
-                    target))
-            .strip();
-    String[] fields = info.split(":");
-    if (fields.length != 3) {
-      throw new IllegalStateException("dmsetup info printed `" + info + "` for " + target);
+  /** One device-mapper device: {@code dmsetup info -c -o name,uuid,major,minor,open}. */
+  private record DmInfo(String name, String uuid, String majorMinor, int open) {
+    /** Parsed from the right: a foreign table's name may contain the separator. */
+    static DmInfo parse(String line) {
+      String[] fields = line.strip().split(":");
+      if (fields.length < 5) {
+        throw new IllegalStateException("dmsetup info printed `" + line + "`");
+      }
+      int n = fields.length;
+      return new DmInfo(
+          String.join(":", Arrays.copyOf(fields, n - 4)),
+          fields[n - 4],
+          fields[n - 3].strip() + ":" + fields[n - 2].strip(),
+          Integer.parseInt(fields[n - 1].strip()));
     }
-    String majorMinor = fields[0].strip() + ":" + fields[1].strip();
-    int open = Integer.parseInt(fields[2].strip());
-    String tables = runner.runChecked(HostCommand.of("dmsetup", "table", "--target", "thin"));
-    int thinDevices = 0;
-    for (String line : tables.lines().toList()) {
-      String[] table = line.strip().split("\\s+");
-      // "<name>: <start> <length> thin <pool major:minor> <device id> [<origin>]"
-      if (table.length >= 6 && table[3].equals("thin") && table[4].equals(majorMinor)) {
-        thinDevices++;
+  }
+
+  /** The target's open count and the thin devices whose tables point at it, with theirs. */
+  private Openers openers(String target) {
+    Map<String, DmInfo> devices = new LinkedHashMap<>();
+    String info =
+        runner.runChecked(
+            HostCommand.of(
+                "dmsetup",
+                "info",
+                "-c",
+                "--noheadings",
+                "--separator",
+                ":",
+                "-o",
+                "name,uuid,major,minor,open"));
+    for (String line : info.lines().toList()) {
+      if (!line.isBlank() && !line.startsWith("No devices found")) {
+        DmInfo device = DmInfo.parse(line);
+        devices.put(device.name(), device);
       }
     }
-    return new Openers(open, thinDevices);
+    DmInfo pool = devices.get(target);
+    if (pool == null) {
+      throw new IllegalStateException("dmsetup info does not list " + target);
+    }
+    String tables = runner.runChecked(HostCommand.of("dmsetup", "table", "--target", "thin"));
+    List<PoolContents.MappedThinDevice> mapped = new ArrayList<>();
+    for (String line : tables.lines().toList()) {
+      // "<name>: <start> <length> thin <pool major:minor> <device id> [<origin>]"
+      int colon = line.lastIndexOf(": 0 ");
+      String[] table = colon < 0 ? new String[0] : line.substring(colon + 2).strip().split("\\s+");
+      if (table.length >= 5 && table[2].equals("thin") && table[3].equals(pool.majorMinor())) {
+        DmInfo thin = devices.get(line.substring(0, colon));
+        if (thin != null) {
+          mapped.add(
+              new PoolContents.MappedThinDevice(
+                  thin.name(), thin.uuid().startsWith("LVM-"), thin.open()));
+        }
+      }
+    }
+    return new Openers(pool.open(), mapped);
   }
 
   /**

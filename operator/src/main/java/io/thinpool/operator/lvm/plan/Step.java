@@ -40,6 +40,11 @@ public record Step(Intent intent, List<String> argv, String stdin, String why) {
     PUT_PROFILE_IN_PLACE,
     ATTACH_PROFILE,
     ENABLE_MONITORING,
+    /**
+     * dmsetup remove of a runtime's thin device that is mapped on the pool but open by nothing,
+     * before the pool goes: only with the user's consent to destroy what the pool holds.
+     */
+    UNMAP_RUNTIME_DEVICE,
     REMOVE_VOLUME_GROUP,
     REMOVE_PHYSICAL_VOLUME,
     REMOVE_PROFILE,

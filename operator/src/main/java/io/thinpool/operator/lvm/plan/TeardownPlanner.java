@@ -51,6 +51,19 @@ final class TeardownPlanner {
                 + "; remove them first or force the teardown",
             List.of());
       }
+      // The consent covers them: a runtime's tables left mapped would keep the pool from going.
+      for (PoolContents.MappedThinDevice device : state.poolContents().foreignMapped()) {
+        steps.add(
+            Step.of(
+                Step.Intent.UNMAP_RUNTIME_DEVICE,
+                "thin device "
+                    + device.name()
+                    + " is a runtime's, mapped on the pool and open by nothing",
+                "dmsetup",
+                "remove",
+                "--",
+                device.name()));
+      }
       steps.addAll(
           volumeGroupRemoval(
               spec, state, volumes, MetadataRepair.keptMetadataVolumes(spec.poolName(), vg.get())));
@@ -79,17 +92,16 @@ final class TeardownPlanner {
       return Optional.empty();
     }
     String pool = LvmNames.lvPath(spec.volumeGroup(), spec.poolName());
-    if (contents.otherOpeners() > 0) {
+    if (contents.otherOpeners() > 0 || !contents.openThinDevices().isEmpty()) {
       return Optional.of(
           Plan.refused(
               Reason.DEVICE_IN_USE,
               "pool "
                   + pool
-                  + " is open by "
-                  + contents.otherOpeners()
-                  + " process(es), such as a container runtime using it ("
+                  + " is in use ("
                   + contents.describe()
-                  + "): nothing was removed; stop its consumer first",
+                  + "): nothing was removed; stop its consumer (the container runtime, or unmount"
+                  + " its thin volumes) first",
               List.of()));
     }
     if (!contents.holdsData() || consent.allows(contents)) {

@@ -42,7 +42,9 @@ class HostObserverTest {
         .answer("wipefs", resource("wipefs.json"))
         .answer("dmsetup info", "docker-thinpool_tmeta::1\ndocker-thinpool_tdata::1\n")
         .answer("dmsetup status --target thin-pool", EMPTY_POOL_STATUS)
-        .answer("dmsetup info -c --noheadings --separator : -o major,minor,open", "253:2:0\n")
+        .answer(
+            "dmsetup info -c --noheadings --separator : -o name,uuid,major,minor,open",
+            "docker-thinpool:LVM-abc-pool:253:2:0\ndocker-thinpool_tmeta:LVM-abc-tmeta:253:0:1\n")
         .answer("dmsetup table --target thin", "No devices found\n")
         .answer("dmsetup message", "")
         .answer("thin_ls", "")
@@ -61,7 +63,9 @@ class HostObserverTest {
             "dmsetup status --target thin-pool",
             "docker-thinpool: 0 3760128 thin-pool 3 27/1020 96/3672 - rw discard_passdown"
                 + " queue_if_no_space - 1024\n")
-        .answer("dmsetup info -c --noheadings --separator : -o major,minor,open", "253:2:3\n")
+        .answer(
+            "dmsetup info -c --noheadings --separator : -o name,uuid,major,minor,open",
+            "docker-thinpool:LVM-abc-pool:253:2:3\ndocker-1::253:5:0\nother-pool-thin::253:10:1\n")
         .answer(
             "dmsetup table --target thin",
             "docker-1: 0 20971520 thin 253:2 1\nother-pool-thin: 0 2048 thin 253:9 1\n")
@@ -195,7 +199,8 @@ class HostObserverTest {
     assertThat(contents.mappedBytes()).isEqualTo(48L << 20);
     assertThat(contents.usedDataBytes()).isEqualTo(96L * 512 * 1024);
     assertThat(contents.transactionId()).isEqualTo(3);
-    assertThat(contents.activeThinDevices()).isEqualTo(1);
+    assertThat(contents.mapped())
+        .containsExactly(new PoolContents.MappedThinDevice("docker-1", false, 0));
     assertThat(contents.otherOpeners()).isEqualTo(2);
     assertThat(contents.holdsData()).isTrue();
     List<String> lines = runner.calls.stream().map(HostCommand::display).toList();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.thinpool.operator.lvm.observe.HostState;
 import io.thinpool.operator.lvm.observe.PoolContents;
+import io.thinpool.operator.lvm.observe.PoolContents.MappedThinDevice;
 import io.thinpool.operator.lvm.observe.PoolContents.ThinDevice;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import java.util.List;
@@ -25,7 +26,7 @@ class TeardownPlannerTest {
           48L << 20,
           1,
           0,
-          1,
+          List.of(new MappedThinDevice("runtime-snap-1", false, 0)),
           List.of(new ThinDevice(1, 32L << 20), new ThinDevice(2, 16L << 20), new ThinDevice(3, 0)),
           Set.of(),
           "pool-uuid");
@@ -56,7 +57,11 @@ class TeardownPlannerTest {
     Plan plan = PoolPlanner.planTeardown(RUNBOOK, poolWith(RUNTIME_DATA), consent);
 
     assertThat(plan.isRefused()).isFalse();
-    assertThat(plan.steps()).extracting(Step::intent).contains(Step.Intent.REMOVE_VOLUME_GROUP);
+    assertThat(plan.steps())
+        .extracting(Step::intent)
+        .startsWith(Step.Intent.UNMAP_RUNTIME_DEVICE, Step.Intent.REMOVE_VOLUME_GROUP);
+    assertThat(plan.steps().get(0).command(java.time.Duration.ofSeconds(1)).argv())
+        .containsExactly("dmsetup", "remove", "--", "runtime-snap-1");
   }
 
   @Test
@@ -70,7 +75,7 @@ class TeardownPlannerTest {
             RUNTIME_DATA.usedDataBytes(),
             1,
             0,
-            1,
+            RUNTIME_DATA.mapped(),
             RUNTIME_DATA.thinDevices(),
             Set.of(),
             "pool-uuid");
@@ -83,12 +88,34 @@ class TeardownPlannerTest {
 
   @Test
   void whenAProcessHasThePoolOpenThenTeardownIsRefusedEvenWhenForced() {
-    PoolContents open = new PoolContents(true, "", 0, 0, 2, 0, 0, List.of(), Set.of(), "pool-uuid");
+    PoolContents open =
+        new PoolContents(true, "", 0, 0, 2, 0, List.of(), List.of(), Set.of(), "pool-uuid");
 
     Plan plan = PoolPlanner.planTeardown(RUNBOOK, poolWith(open), TeardownConsent.FORCE);
 
     assertThat(plan.refusal().reason()).isEqualTo(Plan.Reason.DEVICE_IN_USE);
     assertThat(plan.refusal().message()).contains("open by 2 process(es)");
+  }
+
+  @Test
+  void whenAContainerHasOneOfTheRuntimesThinDevicesOpenThenTeardownIsRefusedEvenWhenForced() {
+    PoolContents mounted =
+        new PoolContents(
+            true,
+            "",
+            1,
+            1L << 20,
+            1,
+            0,
+            List.of(new MappedThinDevice("runtime-snap-7", false, 1)),
+            List.of(new ThinDevice(7, 1L << 20)),
+            Set.of(),
+            "pool-uuid");
+
+    Plan plan = PoolPlanner.planTeardown(RUNBOOK, poolWith(mounted), TeardownConsent.FORCE);
+
+    assertThat(plan.refusal().reason()).isEqualTo(Plan.Reason.DEVICE_IN_USE);
+    assertThat(plan.refusal().message()).contains("in use: runtime-snap-7");
   }
 
   @Test

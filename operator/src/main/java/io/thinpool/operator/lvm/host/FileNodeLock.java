@@ -29,6 +29,12 @@ final class FileNodeLock implements NodeLock {
   /** fcntl locks belong to a process, not a thread: threads of one JVM queue here first. */
   private static final ConcurrentMap<Path, Semaphore> IN_PROCESS = new ConcurrentHashMap<>();
 
+  /**
+   * Who in this process holds the lock. Read from here, never from the file: closing any descriptor
+   * of the file drops every fcntl lock the process holds on it, the holder's included.
+   */
+  private static final ConcurrentMap<Path, String> HELD_HERE = new ConcurrentHashMap<>();
+
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final Path path;
@@ -43,7 +49,7 @@ final class FileNodeLock implements NodeLock {
     Semaphore local = IN_PROCESS.computeIfAbsent(path, p -> new Semaphore(1));
     try {
       if (!local.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw held(holder(), wait);
+        throw held(HELD_HERE.getOrDefault(path, ""), wait);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -52,9 +58,12 @@ final class FileNodeLock implements NodeLock {
     try {
       FileChannel channel = open();
       FileLock lock = awaitLock(channel, deadline, wait);
+      String description = description(purpose);
       channel.truncate(0);
-      channel.write(ByteBuffer.wrap(description(purpose).getBytes(StandardCharsets.UTF_8)), 0);
+      channel.write(ByteBuffer.wrap(description.getBytes(StandardCharsets.UTF_8)), 0);
+      HELD_HERE.put(path, description);
       return () -> {
+        HELD_HERE.remove(path);
         try (channel) {
           channel.truncate(0);
           lock.release();
@@ -85,7 +94,7 @@ final class FileNodeLock implements NodeLock {
       FileLock lock;
       while ((lock = channel.tryLock()) == null) {
         if (System.nanoTime() > deadline) {
-          throw held(holder(), wait);
+          throw held(holder(channel), wait);
         }
         Thread.sleep(POLL.toMillis());
       }
@@ -112,10 +121,15 @@ final class FileNodeLock implements NodeLock {
         null);
   }
 
-  /** What the holder wrote; advisory locks do not stop reading. */
-  private String holder() {
+  /**
+   * What the holder (another process) wrote, read through this engine's own descriptor, which
+   * stays open; advisory locks do not stop reading.
+   */
+  private static String holder(FileChannel channel) {
     try {
-      return Files.readString(path, StandardCharsets.UTF_8).strip();
+      ByteBuffer text = ByteBuffer.allocate((int) Math.min(channel.size(), 4096));
+      channel.read(text, 0);
+      return new String(text.array(), 0, text.position(), StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
       return "";
     }

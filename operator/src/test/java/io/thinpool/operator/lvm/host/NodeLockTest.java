@@ -57,6 +57,37 @@ class NodeLockTest {
   }
 
   @Test
+  void whenASecondThreadGivesUpWaitingThenTheFirstStillHoldsTheLockAgainstOtherProcesses()
+      throws Exception {
+    Path file = dir.resolve("engine.lock");
+    NodeLock lock = NodeLock.file(file);
+    try (NodeLock.Held build = lock.acquire("build of docker/thinpool", Duration.ZERO)) {
+      // A second ThinPool's reconcile thread in the same agent times out, naming the first.
+      assertThatThrownBy(() -> lock.acquire("repair of docker/other", Duration.ofMillis(300)))
+          .hasMessageContaining("build of docker/thinpool");
+
+      // An admin's engine in another process must still find the node busy.
+      Process admin =
+          new ProcessBuilder(
+                  ProcessHandle.current().info().command().orElseThrow(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  NodeLockHolder.class.getName(),
+                  file.toString())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      try {
+        assertThat(admin.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(admin.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+            .doesNotContain("held");
+        assertThat(admin.exitValue()).isNotZero();
+      } finally {
+        admin.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
   void twoThreadsOfOneProcessTakeTurnsAndTheSecondWaitsForTheFirst() throws Exception {
     NodeLock lock = NodeLock.file(dir.resolve("engine.lock"));
     List<String> order = new ArrayList<>();

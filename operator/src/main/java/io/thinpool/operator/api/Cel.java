@@ -26,6 +26,9 @@ final class Cel {
 
   static final String NOT_RESERVED = "!self.matches(r'" + PoolRules.LVM_RESERVED_PATTERN + "')";
   static final String RESERVED_BY_LVM = QUOTED_SELF + PoolRules.RESERVED_BY_LVM + "\"";
+  static final String NOT_SHIPPED_BY_LVM2 =
+      "!self.matches(r'" + PoolRules.LVM2_PROFILES_PATTERN + "')";
+  static final String SHIPPED_BY_LVM2 = QUOTED_SELF + PoolRules.SHIPPED_BY_LVM2 + "\"";
 
   static final String METADATA_NAME_OF_ITS_OWN = "self.poolName != self.metadataName";
   static final String SAME_AS_POOL_NAME =

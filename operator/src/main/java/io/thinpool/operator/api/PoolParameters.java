@@ -203,7 +203,12 @@ public class PoolParameters {
         value = Cel.LVM_NAME,
         messageExpression = Cel.NOT_AN_LVM_NAME,
         message = Cel.A_VALUE + PoolRules.NOT_AN_LVM_NAME)
-    @JsonPropertyDescription("Metadata profile name (runbook: docker-thinpool).")
+    @ValidationRule(
+        value = Cel.NOT_SHIPPED_BY_LVM2,
+        messageExpression = Cel.SHIPPED_BY_LVM2,
+        message = Cel.A_VALUE + PoolRules.SHIPPED_BY_LVM2)
+    @JsonPropertyDescription(
+        "Metadata profile name (runbook: docker-thinpool); not one of the profiles lvm2 ships.")
     public String profile = Defaults.PROFILE;
 
     @Default(Defaults.THRESHOLD_PERCENT_TEXT)

@@ -26,6 +26,15 @@ public final class PoolRules {
       "^(snapshot|pvmove|.*_(cdata|cmeta|corig|mlog|mimage|pmspare|rimage|rmeta|tdata|tmeta"
           + "|vorigin|vdata)).*$";
 
+  /** The profiles lvm2 installs in /etc/lvm/profile (Debian bullseye to trixie). */
+  public static final String LVM2_PROFILES_PATTERN =
+      "^(cache-mq|cache-smq|command_profile_template|lvmdbusd|metadata_profile_template"
+          + "|thin-generic|thin-performance|vdo-small)$";
+
+  public static final String SHIPPED_BY_LVM2 =
+      "is a profile lvm2 ships: thinpool-operator writes and removes only profiles of its own;"
+          + " choose another name (the runbook's is docker-thinpool)";
+
   public static final String NOT_AN_LVM_NAME =
       "is not a valid LVM name: use letters, digits and + _ . - (not - first), not . or ..,"
           + " at most 127 characters";
@@ -107,6 +116,7 @@ public final class PoolRules {
 
   private static final Pattern LVM_NAME = Pattern.compile(LVM_NAME_PATTERN);
   private static final Pattern LVM_RESERVED = Pattern.compile(LVM_RESERVED_PATTERN);
+  private static final Pattern LVM2_PROFILES = Pattern.compile(LVM2_PROFILES_PATTERN);
   private static final Pattern DEVICE_PATH = Pattern.compile(DEVICE_PATH_PATTERN);
   private static final Pattern SIZE = Pattern.compile(SIZE_PATTERN);
   private static final Map<String, Long> BINARY_SUFFIXES =
@@ -148,11 +158,17 @@ public final class PoolRules {
     return List.of();
   }
 
-  /** The profile's name: LVM's characters (it names a file under /etc/lvm/profile). */
+  /**
+   * The profile's name: LVM's characters (it names a file under /etc/lvm/profile), and none of the
+   * profiles lvm2 itself ships, which the operator would otherwise rewrite and remove.
+   */
   public static List<String> profileErrors(String profile) {
-    return isLvmName(profile)
-        ? List.of()
-        : List.of("autoextend.profile: " + quoted(profile) + " " + NOT_AN_LVM_NAME);
+    if (!isLvmName(profile)) {
+      return List.of("autoextend.profile: " + quoted(profile) + " " + NOT_AN_LVM_NAME);
+    }
+    return LVM2_PROFILES.matcher(profile).matches()
+        ? List.of("autoextend.profile: " + quoted(profile) + " " + SHIPPED_BY_LVM2)
+        : List.of();
   }
 
   public static List<String> metadataNameClash(String poolName, String metadataName) {

@@ -187,6 +187,12 @@ class RulesParityIT {
           invalid(
               "{autoextend: {profile: -p}}", "autoextend.profile", "-p", PoolRules.NOT_AN_LVM_NAME),
           invalid(
+              "{autoextend: {profile: thin-performance}}",
+              "autoextend.profile",
+              "thin-performance",
+              PoolRules.SHIPPED_BY_LVM2),
+          valid("{autoextend: {profile: thin-performance-docker}}"),
+          invalid(
               "{autoextend: {profile: ../evil}}",
               "autoextend.profile",
               "../evil",

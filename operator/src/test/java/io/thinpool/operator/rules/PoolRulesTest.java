@@ -31,4 +31,13 @@ class PoolRulesTest {
         .containsExactly("autoextend.extendPercent: 0 is out of range: use 1 to 100");
     assertThat(PoolRules.profileErrors("snapshots")).as("a profile is not an LV").isEmpty();
   }
+
+  @Test
+  void whenAProfileIsOneLvm2ShipsThenItIsRefusedSoItsFileIsNeverRewrittenOrRemoved() {
+    for (String shipped : List.of("thin-performance", "thin-generic", "lvmdbusd", "cache-smq")) {
+      assertThat(PoolRules.profileErrors(shipped))
+          .containsExactly("autoextend.profile: '" + shipped + "' " + PoolRules.SHIPPED_BY_LVM2);
+    }
+    assertThat(PoolRules.profileErrors("thin-performance-docker")).isEmpty();
+  }
 }

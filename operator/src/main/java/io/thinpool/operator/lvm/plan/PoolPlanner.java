@@ -105,8 +105,46 @@ public final class PoolPlanner {
                   + devices.reasons(),
               devices.excluded()));
     }
+    Optional<Plan> shared = profileSharedWithOtherSettings();
+    if (shared.isPresent()) {
+      return shared;
+    }
     return Leftovers.busy(leftovers)
         .map(busy -> Plan.refused(Reason.DEVICE_IN_USE, busy, devices.excluded()));
+  }
+
+  /**
+   * Another pool's profile of the same name with other settings: writing ours would change that
+   * pool's autoextend (and its owner would write it back at its next refresh).
+   */
+  private Optional<Plan> profileSharedWithOtherSettings() {
+    PoolSpec.AutoextendPolicy autoextend = spec.autoextend();
+    Optional<String> content = state.profile(autoextend.profile());
+    if (content.isEmpty() || content.get().equals(LvmNames.profileContent(autoextend))) {
+      return Optional.empty();
+    }
+    return state.volumeGroups().stream()
+        .flatMap(
+            g ->
+                g.logicalVolumes().stream()
+                    .filter(lv -> lv.profile().equals(autoextend.profile()))
+                    .map(lv -> LvmNames.lvPath(g.name(), lv.name())))
+        .filter(lv -> !lv.equals(poolPath))
+        .findFirst()
+        .map(
+            other ->
+                Plan.refused(
+                    Reason.PROFILE_SHARED,
+                    "profile "
+                        + autoextend.profile()
+                        + " is attached to "
+                        + other
+                        + " with other autoextend settings than this spec's (threshold "
+                        + autoextend.thresholdPercent()
+                        + "%, extend "
+                        + autoextend.extendPercent()
+                        + "%): two pools cannot share one profile file; name another profile",
+                    devices.excluded()));
   }
 
   /** Wipe (when allowed) and pvcreate the devices that join the volume group. */

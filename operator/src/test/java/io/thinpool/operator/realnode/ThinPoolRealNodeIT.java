@@ -13,13 +13,18 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
+import io.thinpool.operator.lvm.host.CommandResult;
+import io.thinpool.operator.lvm.host.HostCommand;
 import io.thinpool.operator.status.Conditions;
 import io.thinpool.operator.testk8s.Chart;
+import io.thinpool.operator.testk8s.KubeApi;
 import io.thinpool.operator.testnode.ProductImage;
 import io.thinpool.operator.testnode.RealCluster;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,8 +40,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * control plane on this machine, one Debian node under qemu with its own kernel, systemd, udev,
  * lvm2-monitor, dmeventd, containerd and kubelet); a real kubelet runs the agent DaemonSet and the
  * controller Deployment from the image {@code docker build} made; the agent pod builds the node's
- * pool through nsenter into the host; the node's own dmeventd extends it. The steps follow one
- * another on the same cluster, as a user's day would.
+ * pool through nsenter into the host; the node's own containerd keeps an image and a container in
+ * it through its devmapper snapshotter (run with ctr: containerd 1.6, bookworm's, has no
+ * snapshotter per runtime handler for the CRI), and the node's own dmeventd extends it as the
+ * container fills it. The steps follow one another on the same cluster, as a user's day would.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ThinPoolRealNodeIT {
@@ -44,7 +51,20 @@ class ThinPoolRealNodeIT {
   private static final String CONFIG = "real-node";
   private static final String POOL = ThinPool.nameFor(CONFIG, RealCluster.NODE);
   private static final Duration POD_START = Duration.ofMinutes(6);
-  private static final long FILL_BLOCK = 4L * 1024 * 1024;
+  private static final String IMAGE_ARCHIVE = "/seed/images/thinpool-operator.tar";
+  private static final String CONTAINER = "filler";
+
+  /**
+   * The container's process: a random marker and zeros past the threshold the first time, only the
+   * marker's checksum when it runs again (after the reboot).
+   */
+  private static final String CONTAINER_SCRIPT =
+      "test -f /marker || { head -c 16M /dev/urandom > /marker"
+          + " && dd if=/dev/zero of=/fill bs=4M count=$((%d / 4)) conv=fsync status=none; }"
+          + " && sha256sum /marker | cut -d' ' -f1";
+
+  /** The marker's checksum when the container wrote it. */
+  private static String markerChecksum;
 
   private static RealCluster cluster;
   private static KubernetesClient client;
@@ -142,34 +162,123 @@ class ThinPoolRealNodeIT {
 
   @Test
   @Order(3)
-  void whenThePoolFillsPastTheThresholdThenTheNodesDmeventdExtendsItAndTheStatusAndEventsFollow() {
+  void
+      whenContainerdsDevmapperSnapshotterFillsThePoolThenItsDevicesAreCountedAndDmeventdExtendsIt() {
     assertThat(cluster.node().must("systemctl", "is-active", "dm-event.socket").strip())
         .isEqualTo("active");
     ThinPool before = client.resources(ThinPool.class).withName(POOL).get();
     long size = before.getStatus().pool.sizeBytes;
 
-    cluster.node().must("lvcreate", "--yes", "-V", "3G", "-T", "docker/thinpool", "-n", "fill");
-    // Once the status counts the thin volume, the agent waits on the -tpool layer LVM added.
-    awaitPool(
-        p -> Integer.valueOf(1).equals(p.getStatus().pool.thinVolumes),
-        Duration.ofMinutes(1),
-        "1 thin volume");
-    writeZerosToFill(size * 85 / 100 / FILL_BLOCK, 0);
+    // The node's containerd gets the pool the status names, as the README says, and loads it.
+    useThePoolForContainerd(before.getStatus().pool.deviceMapperName);
+    assertThat(devmapperPluginState()).isEqualTo("ok");
+    // An image unpacked into the pool, and a container whose root filesystem is a thin device
+    // there: it writes a marker and then zeros past the autoextend threshold (80%).
+    ctr(Duration.ofMinutes(10), "images", "import", "--snapshotter", "devmapper", IMAGE_ARCHIVE);
+    double used =
+        Double.parseDouble(
+            cluster
+                .node()
+                .must("lvs", "--noheadings", "-o", "data_percent", "docker/thinpool")
+                .strip());
+    long fillMiB = (long) (size * (0.85 - used / 100) / (1 << 20));
     long written = System.nanoTime();
+    markerChecksum =
+        ctr(
+                Duration.ofMinutes(10),
+                "run",
+                "--snapshotter",
+                "devmapper",
+                ProductImage.NAME,
+                CONTAINER,
+                "sh",
+                "-c",
+                CONTAINER_SCRIPT.formatted(fillMiB))
+            .strip();
+    assertThat(markerChecksum).matches("[0-9a-f]{64}");
 
     ThinPool after =
         awaitPool(
             p ->
                 p.getStatus().pool.sizeBytes > size
-                    && p.getStatus().autoextend.extensionsObserved >= 1,
+                    && p.getStatus().autoextend.extensionsObserved >= 1
+                    && p.getStatus().pool.foreignThinDevices != null
+                    && p.getStatus().pool.foreignThinDevices >= 2,
             Duration.ofMinutes(3),
-            "an extension");
-    // The agent's refresh is 30 s; the kernel's threshold event brings the status sooner.
+            "an extension, and containerd's thin devices counted");
     System.out.printf(
-        "real node: fill past the threshold -> status shows dmeventd's extension: %.1f s%n",
-        (System.nanoTime() - written) / 1e9);
+        "real node: a container writes past the threshold -> status shows dmeventd's extension"
+            + " and containerd's %d thin devices: %.1f s%n",
+        after.getStatus().pool.foreignThinDevices, (System.nanoTime() - written) / 1e9);
+    assertThat(after.getStatus().pool.thinVolumes).isZero();
+    assertThat(after.getStatus().pool.thinDevices)
+        .isEqualTo(after.getStatus().pool.foreignThinDevices);
+    assertThat(after.getStatus().pool.mappedBytes).isGreaterThan(fillMiB << 20);
+    assertThat(after.getStatus().pool.holdsData).isTrue();
     assertThat(after.getStatus().pool.dataPercent).isLessThan(85.0);
     assertThat(events(POOL)).anyMatch(e -> e.getReason().equals("Extended"));
+    // The consumer's view beside the status, as the README shows them.
+    System.out.println(ctr(Duration.ofMinutes(1), "snapshots", "--snapshotter", "devmapper", "ls"));
+    System.out.println(cluster.controlPlane().kubectl("get", "tp"));
+  }
+
+  /**
+   * containerd's devmapper snapshotter on the pool (its plugin section, pool_name from the
+   * ThinPool's status), and the drop-in that activates the pool before containerd starts, since the
+   * snapshotter does not load when its pool is missing.
+   */
+  private static void useThePoolForContainerd(String deviceMapperName) {
+    String plugin =
+        """
+
+        [plugins."io.containerd.snapshotter.v1.devmapper"]
+          pool_name = "%s"
+          root_path = "/var/lib/containerd/devmapper"
+          base_image_size = "1GB"
+        """
+            .formatted(deviceMapperName);
+    writeOnNode("/etc/containerd/config.toml", plugin, true);
+    cluster.node().must("mkdir", "-p", "/etc/systemd/system/containerd.service.d");
+    writeOnNode(
+        "/etc/systemd/system/containerd.service.d/10-thinpool.conf",
+        """
+        [Unit]
+        After=lvm2-monitor.service
+        [Service]
+        ExecStartPre=-/sbin/lvchange --activate ay docker/thinpool
+        """,
+        false);
+    cluster.node().must("systemctl", "daemon-reload");
+    cluster.node().must("systemctl", "restart", "containerd");
+  }
+
+  private static void writeOnNode(String path, String content, boolean append) {
+    List<String> tee = append ? List.of("tee", "-a", path) : List.of("tee", path);
+    CommandResult written =
+        cluster.node().run(HostCommand.of(tee.toArray(String[]::new)).withStdin(content));
+    assertThat(written.succeeded()).as(written.stderr()).isTrue();
+  }
+
+  /** What containerd says of its devmapper snapshotter: ok, error (no pool), skip. */
+  private static String devmapperPluginState() {
+    return cluster
+        .node()
+        .must("ctr", "plugins", "ls")
+        .lines()
+        .filter(line -> line.contains("devmapper"))
+        .map(line -> line.strip().split("\\s+"))
+        .map(fields -> fields[fields.length - 1])
+        .findFirst()
+        .orElse("missing");
+  }
+
+  /** ctr in the test's own containerd namespace, so the kubelet's containers are left alone. */
+  private static String ctr(Duration timeout, String... args) {
+    List<String> argv = new ArrayList<>(List.of("ctr", "--namespace", "thinpool-test"));
+    argv.addAll(List.of(args));
+    CommandResult result = cluster.node().run(new HostCommand(argv, null, timeout));
+    assertThat(result.succeeded()).as("`%s`: %s", String.join(" ", argv), result.stderr()).isTrue();
+    return result.stdout();
   }
 
   @Test
@@ -209,6 +318,11 @@ class ThinPoolRealNodeIT {
     assertThat(pool.getStatus().pool.sizeBytes).isEqualTo(size);
     assertThat(events(POOL).stream().filter(e -> e.getReason().equals("PoolCreated")).count())
         .isEqualTo(created);
+    // The pool was active when containerd started: its snapshotter loaded, the data is there.
+    assertThat(devmapperPluginState()).isEqualTo("ok");
+    assertThat(ctr(Duration.ofMinutes(5), "task", "start", CONTAINER).strip())
+        .isEqualTo(markerChecksum);
+    assertThat(pool.getStatus().pool.foreignThinDevices).isGreaterThanOrEqualTo(2);
   }
 
   @Test
@@ -256,7 +370,16 @@ class ThinPoolRealNodeIT {
     long start = System.nanoTime();
     cluster.controlPlane().killApiServer();
     // While the API server is down the pool's usage changes on the node.
-    writeZerosToFill(16, 400);
+    ctr(
+        Duration.ofMinutes(5),
+        "run",
+        "--snapshotter",
+        "devmapper",
+        ProductImage.NAME,
+        "writer",
+        "sh",
+        "-c",
+        "head -c 64M /dev/zero > /more && sync");
     sleep(Duration.ofSeconds(25));
     cluster.controlPlane().startApiServer();
     cluster.controlPlane().awaitReady();
@@ -301,11 +424,29 @@ class ThinPoolRealNodeIT {
 
   @Test
   @Order(7)
-  void whenTheConfigIsDeletedThenThePoolIsTornDownAndHelmUninstallLeavesNoPods() {
+  void whenTheConfigIsDeletedThenThePoolContainerdUsesStaysUntilConsentThenIsTornDown() {
     String keptUuid = filesystemUuid(disk(1));
-    cluster.node().must("lvremove", "--yes", "docker/fill");
 
     client.resources(ThinPoolConfig.class).withName(CONFIG).delete();
+
+    ThinPool refused =
+        awaitPool(
+            p ->
+                Conditions.find(p.getStatus().conditions, ConditionTypes.TEARDOWN_REFUSED)
+                    .filter(c -> c.getReason().equals("PoolHoldsData"))
+                    .isPresent(),
+            Duration.ofMinutes(2),
+            "TeardownRefused: the pool holds containerd's data");
+    System.out.println(cluster.controlPlane().kubectl("describe", "tp", POOL));
+    assertThat(cluster.node().must("vgs", "--noheadings", "-o", "vg_name")).contains("docker");
+    assertThat(ctr(Duration.ofMinutes(5), "task", "start", CONTAINER).strip())
+        .isEqualTo(markerChecksum);
+    assertThat(events(POOL).stream().filter(e -> e.getReason().equals("TeardownRefused")))
+        .hasSize(1);
+
+    KubeApi.annotateThinPool(
+        client, POOL, ThinPool.DESTROY_DATA_ANNOTATION, KubeApi.consentToken(refused));
+
     await("the config and its ThinPool gone")
         .atMost(Duration.ofMinutes(2))
         .until(
@@ -429,21 +570,6 @@ class ThinPoolRealNodeIT {
     return client.v1().events().inNamespace("default").list().getItems().stream()
         .filter(e -> e.getInvolvedObject().getName().equals(pool))
         .toList();
-  }
-
-  /** Writes zeros to the thin volume "fill" in 4 MiB blocks, past the page cache. */
-  private static void writeZerosToFill(long blocks, long seekBlocks) {
-    cluster
-        .node()
-        .must(
-            "dd",
-            "if=/dev/zero",
-            "of=/dev/docker/fill",
-            "bs=" + FILL_BLOCK,
-            "count=" + blocks,
-            "seek=" + seekBlocks,
-            "oflag=direct",
-            "status=none");
   }
 
   private static String filesystemUuid(String device) {

@@ -3,7 +3,22 @@
 # end if it started it here), builds the Kubernetes binaries and the real nodes' disks (all
 # cached), then runs the unit tier (surefire) and the real-kernel, real-API-server, image and
 # real-node tiers (failsafe, *IT), and the formatting check.
+# Usage: scripts/test.sh [--tier unit|kernel|api|image|node] [maven arguments ...]
+#   --tier runs one tier alone (docs/testing.md says what each proves); without it, all of them.
 set -euo pipefail
+tier_args=()
+if [ "${1:-}" = "--tier" ]; then
+  case "${2:-}" in
+    unit)   tier_args=(-DskipITs) ;;
+    kernel) tier_args=(-Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false "-Dit.test=io/thinpool/operator/lvm/**/*IT") ;;
+    api)    tier_args=(-Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
+                       "-Dit.test=io/thinpool/operator/api/*IT,io/thinpool/operator/reconcile/*IT,io/thinpool/operator/chart/*IT,io/thinpool/operator/StartupFailuresIT") ;;
+    image)  tier_args=(-Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false "-Dit.test=io/thinpool/operator/image/*IT") ;;
+    node)   tier_args=(-Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false "-Dit.test=io/thinpool/operator/realnode/*IT") ;;
+    *) echo "scripts/test.sh: --tier takes unit, kernel, api, image or node, not '${2:-}'" >&2; exit 2 ;;
+  esac
+  shift 2
+fi
 cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
 source scripts/lib/dockerd.sh
@@ -14,4 +29,4 @@ export KUBE_API_TEST_DIR
 # The nodes' disks: the engine's suite runs on three Debian releases, the real node on bookworm.
 for release in bullseye bookworm trixie; do scripts/node/image.sh "$release" >/dev/null; done
 scripts/node/image.sh bookworm k8s >/dev/null
-mvn -B -ntp verify "$@"
+mvn -B -ntp verify "${tier_args[@]}" "$@"

@@ -122,8 +122,8 @@ final class FileNodeLock implements NodeLock {
   }
 
   /**
-   * What the holder (another process) wrote, read through this engine's own descriptor, which
-   * stays open; advisory locks do not stop reading.
+   * What the holder (another process) wrote, read through this engine's own descriptor, which stays
+   * open; advisory locks do not stop reading.
    */
   private static String holder(FileChannel channel) {
     try {

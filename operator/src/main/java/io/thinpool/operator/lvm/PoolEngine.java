@@ -6,10 +6,10 @@ import io.thinpool.operator.lvm.host.HostCommandRunner;
 import io.thinpool.operator.lvm.host.NodeLock;
 import io.thinpool.operator.lvm.observe.HostObserver;
 import io.thinpool.operator.lvm.observe.HostState;
-import io.thinpool.operator.lvm.plan.LvmMetadataText;
 import io.thinpool.operator.lvm.plan.MetadataRepair;
 import io.thinpool.operator.lvm.plan.Plan;
 import io.thinpool.operator.lvm.plan.PoolPlanner;
+import io.thinpool.operator.lvm.plan.RecoveryPlanner;
 import io.thinpool.operator.lvm.plan.Step;
 import io.thinpool.operator.lvm.plan.TeardownConsent;
 import io.thinpool.operator.lvm.spec.LvmNames;
@@ -140,21 +140,10 @@ public final class PoolEngine {
 
   private Outcome recover(PoolSpec spec) {
     HostState state = observer.observe(spec);
-    Optional<HostState.VolumeGroup> vg = state.volumeGroup(spec.volumeGroup());
-    if (vg.isEmpty() || !vg.get().ownedByUs()) {
-      String why =
-          vg.isEmpty()
-              ? "volume group "
-                  + spec.volumeGroup()
-                  + " does not exist: there is no pool to recover"
-              : "volume group "
-                  + spec.volumeGroup()
-                  + " is not tagged "
-                  + LvmNames.OWNER_TAG
-                  + ": never restored";
-      Plan refused = Plan.refused(Plan.Reason.FOREIGN_VOLUME_GROUP, why, List.of());
+    Optional<Plan> refused = RecoveryPlanner.refusal(spec, state);
+    if (refused.isPresent()) {
       return new Outcome(
-          Status.REFUSED, refused, List.of(), state, PoolReport.of(spec, state), null);
+          Status.REFUSED, refused.get(), List.of(), state, PoolReport.of(spec, state), null);
     }
     String backup =
         "/etc/lvm/backup/"
@@ -169,64 +158,27 @@ public final class PoolEngine {
           spec.volumeGroup(),
           spec.poolName(),
           backup);
-      runStep(
-          Step.of(
-              Step.Intent.MAKE_BACKUP_DIRECTORY,
-              "LVM's backup directory",
-              "mkdir",
-              "-p",
-              "--",
-              "/etc/lvm/backup"),
-          executed);
-      runStep(
-          Step.of(
-              Step.Intent.BACK_UP_METADATA,
-              "keep the volume group's metadata as it is now",
-              "vgcfgbackup",
-              "-f",
-              backup,
-              spec.volumeGroup()),
-          executed);
-      String metadata = runner.runChecked(HostCommand.of("cat", "--", backup));
-      List<String> dropped = LvmMetadataText.poolVolumes(metadata, spec.poolName());
-      runStep(
-          new Step(
-              Step.Intent.WRITE_METADATA_WITHOUT_POOL,
-              List.of("dd", "of=" + edited, "conv=fsync", "status=none"),
-              LvmMetadataText.withoutLogicalVolumes(metadata, dropped),
-              "the metadata without " + String.join(", ", dropped)),
-          executed);
-      for (String lv : dropped) {
-        // Best effort: a stuck pool may refuse; the restore and dmsetup below handle what stays
-        // active.
-        runner.run(
-            HostCommand.of("lvchange", "--activate", "n", LvmNames.lvPath(spec.volumeGroup(), lv)));
+      for (Step step : RecoveryPlanner.backup(spec, backup)) {
+        runStep(step, executed);
       }
-      runStep(
-          Step.of(
-              Step.Intent.RESTORE_METADATA_WITHOUT_POOL,
-              "restore the metadata without the pool",
-              "vgcfgrestore",
-              "--force",
-              "--yes",
-              "-f",
-              edited,
-              spec.volumeGroup()),
-          executed);
-      List<String> tables = LvmNames.dmTables(spec.volumeGroup(), dropped, spec.poolName());
-      List<String> present =
-          observer.observe(spec).dmDevices().stream().map(HostState.DmDevice::name).toList();
-      for (String table : tables) {
-        if (present.contains(table)) {
-          runStep(
-              Step.of(
-                  Step.Intent.REMOVE_LEFTOVER,
-                  "device-mapper table " + table + " has no LVM owner after the restore",
-                  "dmsetup",
-                  "remove",
-                  table),
-              executed);
-        }
+      String metadata = runner.runChecked(HostCommand.of("cat", "--", backup));
+      List<String> dropped = RecoveryPlanner.droppedVolumes(spec, metadata);
+      runStep(RecoveryPlanner.writeWithout(metadata, dropped, edited), executed);
+      for (Step deactivation : RecoveryPlanner.deactivations(spec, dropped)) {
+        // Best effort: what stays active is checked next, and the pool's own tables go after.
+        runner.run(deactivation.command(stepTimeout));
+      }
+      Plan restore = RecoveryPlanner.restore(spec, dropped, edited, observer.deviceMapperTables());
+      if (restore.isRefused()) {
+        return new Outcome(
+            Status.REFUSED, restore, executed, state, PoolReport.of(spec, state), null);
+      }
+      for (Step step : restore.steps()) {
+        runStep(step, executed);
+      }
+      for (Step step :
+          RecoveryPlanner.leftoverRemoval(spec, dropped, observer.deviceMapperTables())) {
+        runStep(step, executed);
       }
     } catch (HostCommandException e) {
       LOG.warn(

@@ -171,4 +171,29 @@ class PoolInUseIT {
 
     assertThat(removed.status()).as(String.valueOf(removed.failure())).isEqualTo(Status.CONVERGED);
   }
+
+  @Test
+  void whenAThinVolumeIsMountedThenRecoveryOfThePoolDropsNothingFromTheMetadata(TestVm vm) {
+    PoolEngine engine = new PoolEngine(vm);
+    engine.reconcile(SPEC);
+    vm.must("lvcreate", "--yes", "-V", "64M", "-T", "docker/thinpool", "-n", "images");
+    vm.must("mkfs.ext4", "-q", "/dev/docker/images");
+    vm.must("mkdir", "-p", "/mnt/images");
+    vm.must("mount", "/dev/docker/images", "/mnt/images");
+    Outcome refused;
+    try {
+      refused = engine.recoverPool(SPEC);
+
+      assertThat(vm.must("lvs", "--noheadings", "-o", "lv_name", "docker"))
+          .contains("images")
+          .contains("thinpool");
+      assertThat(vm.must("findmnt", "-n", "-o", "SOURCE", "/mnt/images")).contains("images");
+    } finally {
+      vm.must("umount", "/mnt/images");
+    }
+
+    assertThat(refused.status()).isEqualTo(Status.REFUSED);
+    assertThat(refused.plan().refusal().reason()).isEqualTo(Plan.Reason.DEVICE_IN_USE);
+    assertThat(refused.executed()).isEmpty();
+  }
 }

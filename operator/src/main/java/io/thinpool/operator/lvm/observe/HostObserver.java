@@ -220,6 +220,11 @@ public final class HostObserver {
     return signatures;
   }
 
+  /** Every device-mapper table on the node with its openers, whoever made it. */
+  public List<DmDevice> deviceMapperTables() {
+    return listDmDevices();
+  }
+
   private List<DmDevice> listDmDevices() {
     String out =
         runner.runChecked(

@@ -50,6 +50,8 @@ public record Step(Intent intent, List<String> argv, String stdin, String why) {
     REMOVE_PROFILE,
     /** Recovery of a pool that cannot be removed: back up, edit and restore the VG's metadata. */
     MAKE_BACKUP_DIRECTORY,
+    /** lvchange --activate n of the pool and its volumes, best effort: a stuck pool may refuse. */
+    DEACTIVATE_FOR_RECOVERY,
     BACK_UP_METADATA,
     WRITE_METADATA_WITHOUT_POOL,
     RESTORE_METADATA_WITHOUT_POOL,

@@ -32,6 +32,13 @@ public final class ConditionTypes {
    */
   public static final String TEARDOWN_REFUSED = "TeardownRefused";
 
+  /**
+   * ThinPool, when the node's containerd gives the pool to its devmapper snapshotter: whether the
+   * snapshotter loaded (reason SnapshotterLoaded) or not (SnapshotterNotLoaded: the pool was not
+   * active when containerd started).
+   */
+  public static final String CONSUMER_READY = "ConsumerReady";
+
   /** Ready's reason while planOnly holds back the steps in status.plannedSteps. */
   public static final String PLAN_WAITING = "PlanWaiting";
 
@@ -63,7 +70,10 @@ public final class ConditionTypes {
           + DEVICES_ACCEPTED
           + " (every device of the spec is in the volume group), "
           + CONFLICT
-          + " (an older ThinPool on the node claims the same volume group or a device) and "
+          + " (an older ThinPool on the node claims the same volume group or a device), "
+          + CONSUMER_READY
+          + " (the node's containerd keeps its snapshots in the pool and its devmapper"
+          + " snapshotter loaded) and "
           + TEARDOWN_REFUSED
           + " (deletionPolicy Delete waits: the pool holds data, see the consent token in the"
           + " message, or is open).";

@@ -1,5 +1,6 @@
 package io.thinpool.operator.lvm;
 
+import io.thinpool.operator.lvm.observe.ContainerdUse;
 import io.thinpool.operator.lvm.observe.HostState;
 import io.thinpool.operator.lvm.observe.HostState.LogicalVolume;
 import io.thinpool.operator.lvm.observe.HostState.PhysicalVolume;
@@ -28,6 +29,7 @@ import java.util.Optional;
  * @param keptMetadataVolumes damaged metadata that repairs kept ({@code vg/<pool>_meta<N>})
  * @param thinVolumes the thin volumes LVM lists in the pool
  * @param use every thin device in the pool, LVM's or a runtime's, and who has it open
+ * @param containerd whether the node's containerd keeps its snapshots in the pool, and loaded it
  */
 public record PoolReport(
     String volumeGroup,
@@ -57,7 +59,8 @@ public record PoolReport(
     boolean poolActive,
     List<String> keptMetadataVolumes,
     int thinVolumes,
-    PoolUse use) {
+    PoolUse use,
+    ContainerdUse containerd) {
 
   /** Whether dmeventd's autoextend can fire, or the first reason it cannot. */
   public enum AutoextendState {
@@ -210,7 +213,8 @@ public record PoolReport(
         pool.map(LogicalVolume::active).orElse(false),
         vg.map(g -> MetadataRepair.keptMetadataVolumes(spec.poolName(), g)).orElse(List.of()),
         thinVolumes,
-        PoolUse.of(state.poolContents()));
+        PoolUse.of(state.poolContents()),
+        state.containerd());
   }
 
   /** What happened, what it does to the thin volumes, and what the user can do. */

@@ -7,6 +7,7 @@ import io.thinpool.operator.api.ThinPoolPhases;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.PoolReport;
+import io.thinpool.operator.lvm.observe.ContainerdUse;
 import io.thinpool.operator.lvm.observe.PoolHealth;
 import io.thinpool.operator.lvm.plan.Plan;
 import io.thinpool.operator.lvm.plan.Step;
@@ -138,6 +139,26 @@ public final class ThinPoolStatuses {
                   : status.excludedDevices.stream()
                       .map(d -> d.reason)
                       .collect(Collectors.joining("; ")),
+              generation,
+              now);
+    }
+    if (report != null && report.containerd().configured()) {
+      boolean loaded = report.containerd().loaded();
+      conditions =
+          Conditions.set(
+              conditions,
+              ConditionTypes.CONSUMER_READY,
+              loaded,
+              loaded ? "SnapshotterLoaded" : "SnapshotterNotLoaded",
+              loaded
+                  ? "containerd's devmapper snapshotter keeps its snapshots in the pool"
+                  : "containerd's devmapper snapshotter is configured for this pool ("
+                      + ContainerdUse.CONFIG
+                      + ") but did not load (ctr plugins ls: "
+                      + report.containerd().snapshotterState()
+                      + "): the pool was not active when containerd started. Restart containerd,"
+                      + " and activate the pool before it at boot (see the README, 'The pool in"
+                      + " use')",
               generation,
               now);
     }

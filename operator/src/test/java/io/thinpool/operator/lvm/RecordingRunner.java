@@ -40,6 +40,7 @@ final class RecordingRunner implements HostCommandRunner {
           "dmsetup status",
           "dmsetup table",
           "thin_ls",
+          "ctr plugins ls",
           "cat",
           "realpath");
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -169,8 +170,14 @@ class ThinPoolRealNodeIT {
     ThinPool before = client.resources(ThinPool.class).withName(POOL).get();
     long size = before.getStatus().pool.sizeBytes;
 
-    // The node's containerd gets the pool the status names, as the README says, and loads it.
-    useThePoolForContainerd(before.getStatus().pool.deviceMapperName);
+    // The node's containerd gets the pool the status names, as the README says. Until it restarts,
+    // its snapshotter is not loaded, and the ThinPool says so.
+    configureContainerdForThePool(before.getStatus().pool.deviceMapperName);
+    awaitPool(
+        p -> consumerReady(p).filter(c -> c.getReason().equals("SnapshotterNotLoaded")).isPresent(),
+        Duration.ofMinutes(1),
+        "ConsumerReady=False: configured, not loaded");
+    cluster.node().must("systemctl", "restart", "containerd");
     assertThat(devmapperPluginState()).isEqualTo("ok");
     // An image unpacked into the pool, and a container whose root filesystem is a thin device
     // there: it writes a marker and then zeros past the autoextend threshold (80%).
@@ -215,6 +222,7 @@ class ThinPoolRealNodeIT {
         .isEqualTo(after.getStatus().pool.foreignThinDevices);
     assertThat(after.getStatus().pool.mappedBytes).isGreaterThan(fillMiB << 20);
     assertThat(after.getStatus().pool.holdsData).isTrue();
+    assertThat(consumerReady(after).map(c -> c.getStatus())).contains("True");
     assertThat(after.getStatus().pool.dataPercent).isLessThan(85.0);
     assertThat(events(POOL)).anyMatch(e -> e.getReason().equals("Extended"));
     // The consumer's view beside the status, as the README shows them.
@@ -227,7 +235,7 @@ class ThinPoolRealNodeIT {
    * ThinPool's status), and the drop-in that activates the pool before containerd starts, since the
    * snapshotter does not load when its pool is missing.
    */
-  private static void useThePoolForContainerd(String deviceMapperName) {
+  private static void configureContainerdForThePool(String deviceMapperName) {
     String plugin =
         """
 
@@ -249,7 +257,10 @@ class ThinPoolRealNodeIT {
         """,
         false);
     cluster.node().must("systemctl", "daemon-reload");
-    cluster.node().must("systemctl", "restart", "containerd");
+  }
+
+  private static Optional<Condition> consumerReady(ThinPool pool) {
+    return Conditions.find(pool.getStatus().conditions, ConditionTypes.CONSUMER_READY);
   }
 
   private static void writeOnNode(String path, String content, boolean append) {
@@ -320,6 +331,7 @@ class ThinPoolRealNodeIT {
         .isEqualTo(created);
     // The pool was active when containerd started: its snapshotter loaded, the data is there.
     assertThat(devmapperPluginState()).isEqualTo("ok");
+    assertThat(consumerReady(pool).map(c -> c.getStatus())).contains("True");
     assertThat(ctr(Duration.ofMinutes(5), "task", "start", CONTAINER).strip())
         .isEqualTo(markerChecksum);
     assertThat(pool.getStatus().pool.foreignThinDevices).isGreaterThanOrEqualTo(2);

@@ -16,6 +16,7 @@ import io.thinpool.operator.lvm.PoolEngine.Status;
 import io.thinpool.operator.lvm.PoolReport;
 import io.thinpool.operator.lvm.host.FailureKind;
 import io.thinpool.operator.lvm.host.HostCommandException;
+import io.thinpool.operator.lvm.observe.ContainerdUse;
 import io.thinpool.operator.lvm.observe.HostState;
 import io.thinpool.operator.lvm.observe.HostState.LogicalVolume;
 import io.thinpool.operator.lvm.observe.HostState.PhysicalVolume;
@@ -88,7 +89,8 @@ class MetadataRepairsTest {
         Map.of(),
         List.of(),
         Map.of(),
-        PoolContents.empty());
+        PoolContents.empty(),
+        ContainerdUse.NONE);
   }
 
   private static Outcome checkFailed() {

@@ -121,10 +121,15 @@ public final class HostObserver {
 
     Optional<LogicalVolume> poolLv = vg.flatMap(g -> g.logicalVolume(spec.poolName()));
     boolean poolKnown = poolLv.isPresent();
+    boolean poolExists = poolLv.filter(LogicalVolume::thinPool).isPresent();
     PoolContents contents =
-        poolLv.filter(LogicalVolume::thinPool).isPresent()
+        poolExists
             ? new PoolContentsProbe(runner).read(vg.get(), poolLv.get())
             : PoolContents.empty();
+    ContainerdUse containerd =
+        poolExists
+            ? new ContainerdProbe(runner).read(LvmNames.dmName(spec.volumeGroup(), spec.poolName()))
+            : ContainerdUse.NONE;
     List<DmDevice> dm = poolKnown ? List.of() : listDmDevices();
 
     Map<String, String> profiles = new HashMap<>();
@@ -141,7 +146,8 @@ public final class HostObserver {
         signatures,
         dm,
         profiles,
-        contents);
+        contents,
+        containerd);
   }
 
   private static boolean memberOf(LvmReport report, String device, String volumeGroup) {

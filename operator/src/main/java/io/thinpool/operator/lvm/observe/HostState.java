@@ -22,7 +22,8 @@ public record HostState(
     Map<String, List<Signature>> signatures,
     List<DmDevice> dmDevices,
     Map<String, String> profiles,
-    PoolContents poolContents) {
+    PoolContents poolContents,
+    ContainerdUse containerd) {
 
   public HostState {
     volumeGroups = List.copyOf(volumeGroups);
@@ -33,6 +34,7 @@ public record HostState(
     dmDevices = List.copyOf(dmDevices);
     profiles = Map.copyOf(profiles);
     Objects.requireNonNull(poolContents, "poolContents");
+    Objects.requireNonNull(containerd, "containerd");
   }
 
   public record VolumeGroup(

@@ -48,6 +48,7 @@ class HostObserverTest {
         .answer("dmsetup table --target thin", "No devices found\n")
         .answer("dmsetup message", "")
         .answer("thin_ls", "")
+        .fail("cat -- /etc/containerd/config.toml", 1, "No such file or directory\n")
         .answer("cat -- /etc/lvm/profile/docker-thinpool.profile", PROFILE);
   }
 
@@ -98,7 +99,7 @@ class HostObserverTest {
 
     assertThat(runner.programs())
         .containsExactly(
-            "lvm", "dmsetup", "dmsetup", "dmsetup", "dmsetup", "thin_ls", "dmsetup", "cat");
+            "lvm", "dmsetup", "dmsetup", "dmsetup", "dmsetup", "thin_ls", "dmsetup", "cat", "cat");
     assertThat(state.poolContents().holdsData()).isFalse();
     LogicalVolume pool =
         state.volumeGroup("docker").orElseThrow().logicalVolume("thinpool").orElseThrow();

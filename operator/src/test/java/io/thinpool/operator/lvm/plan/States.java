@@ -1,5 +1,6 @@
 package io.thinpool.operator.lvm.plan;
 
+import io.thinpool.operator.lvm.observe.ContainerdUse;
 import io.thinpool.operator.lvm.observe.HostState;
 import io.thinpool.operator.lvm.observe.HostState.BlockDevice;
 import io.thinpool.operator.lvm.observe.HostState.DmDevice;
@@ -116,7 +117,8 @@ public final class States {
   }
 
   public HostState build() {
-    return new HostState(groups, pvs, resolved, devices, signatures, dm, profiles, contents);
+    return new HostState(
+        groups, pvs, resolved, devices, signatures, dm, profiles, contents, ContainerdUse.NONE);
   }
 
   public static LogicalVolume linear(String name, long extents) {

@@ -96,6 +96,12 @@ public final class PoolEngine {
       executed = List.copyOf(executed);
     }
 
+    /** Whether a step of this intent was started, whether or not it completed. */
+    public boolean started(Step.Intent intent) {
+      return executed.stream().anyMatch(step -> step.intent() == intent)
+          || (failure instanceof StepFailedException failed && failed.step().intent() == intent);
+    }
+
     /** Whether a host command failed in a way that running it again soon can fix. */
     public boolean failedTransiently() {
       return failure != null && failure.kind().transientFailure();
@@ -328,7 +334,11 @@ public final class PoolEngine {
     HostCommand command =
         step.command(step.intent() == Step.Intent.REPAIR_METADATA ? REPAIR_TIMEOUT : stepTimeout);
     LOG.info("running `{}`: {}", command.display(), step.why());
-    runner.runChecked(command);
+    try {
+      runner.runChecked(command);
+    } catch (HostCommandException e) {
+      throw new StepFailedException(step, e);
+    }
     executed.add(step);
   }
 }

@@ -54,12 +54,6 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
   public static final String NAME = "thinpool-agent";
   public static final String FINALIZER = "thinpool.io/agent";
 
-  /**
-   * When a host command failed transiently (timed out, LVM's lock held by another command, a device
-   * busy for a moment), the next attempt comes this soon rather than at the next refresh.
-   */
-  static final Duration TRANSIENT_RETRY = Duration.ofSeconds(5);
-
   private static final Logger LOG = LoggerFactory.getLogger(ThinPoolReconciler.class);
 
   private final String nodeName;
@@ -69,6 +63,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
   private final PoolMetrics metrics;
   private final OwnGrowth ownGrowth = new OwnGrowth();
   private final ExtensionFollowUp followUp = new ExtensionFollowUp();
+  private final TransientRetries retries = new TransientRetries();
   private final DeviceMapperEventSource deviceMapperEvents;
 
   /**
@@ -128,7 +123,9 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
         outcome = engine.reconcile(PoolSpecs.of(pool.getSpec()));
       }
       executed = outcome.executed();
-      next = followUp.next(pool, outcome.report(), nextAttempt(outcome, refresh), clock.instant());
+      next =
+          followUp.next(
+              pool, outcome.report(), retries.next(pool, outcome, refresh), clock.instant());
       deviceMapperEvents.watch(pool, outcome.report());
       status = statusAfter(pool, outcome);
       if (outcome.status() == PoolEngine.Status.FAILED) {
@@ -159,13 +156,6 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     return ThinPoolStatuses.from(pool, outcome, sizeBefore, clock.instant());
   }
 
-  /** The next reconcile without an event: soon after a transient failure, else at the refresh. */
-  static Duration nextAttempt(PoolEngine.Outcome outcome, Duration refresh) {
-    return outcome.failedTransiently() && TRANSIENT_RETRY.compareTo(refresh) < 0
-        ? TRANSIENT_RETRY
-        : refresh;
-  }
-
   @Override
   public DeleteControl cleanup(ThinPool pool, Context<ThinPool> context) {
     DeleteControl control = release(pool, context);
@@ -173,6 +163,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
       metrics.forget(pool);
       ownGrowth.forget(pool);
       followUp.forget(pool);
+      retries.forget(pool);
       deviceMapperEvents.forget(pool);
     }
     return control;
@@ -231,7 +222,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
                 + String.join("; ", outcome.plan().steps().stream().map(Step::toString).toList());
     LOG.warn("ThinPool {}: teardown not done, keeping the finalizer: {}", name(pool), why);
     teardownRefused(pool, context, new TeardownRefusal("TeardownBlocked", why));
-    return DeleteControl.noFinalizerRemoval().rescheduleAfter(nextAttempt(outcome, refresh));
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(retries.next(pool, outcome, refresh));
   }
 
   /** The consent the ThinPool's annotation gives, if any: the token a refusal named. */

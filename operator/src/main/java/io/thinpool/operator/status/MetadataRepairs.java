@@ -40,8 +40,11 @@ final class MetadataRepairs {
     boolean ran =
         outcome.executed().stream().anyMatch(s -> s.intent() == Step.Intent.REPAIR_METADATA);
     // A request the engine could not get to for a moment (the node lock held, LVM's lock busy)
-    // is not used up: the retry a few seconds later acts on it.
-    boolean usedUp = request.approved() && (ran || !outcome.failedTransiently());
+    // is not used up: the retry a few seconds later acts on it. A repair that started is, even
+    // when it timed out: thin_repair may have written, and only a new request may start another.
+    boolean usedUp =
+        request.approved()
+            && (outcome.started(Step.Intent.REPAIR_METADATA) || !outcome.failedTransiently());
     if (usedUp) {
       recordRepair(after, request.token(), outcome, ran, now);
     }

@@ -14,6 +14,8 @@ import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.metrics.PoolMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** When the agent looks at a pool again without an API event, and what it counts as growth. */
@@ -31,12 +33,24 @@ class ThinPoolReconcilerTest {
   }
 
   @Test
-  void whenLvmsLockIsHeldThenTheNextAttemptComesSoonerThanTheRefresh() {
+  void whenLvmsLockStaysHeldThenEachAttemptWaitsTwiceAsLongUpToTheRefresh() {
+    TransientRetries retries = new TransientRetries();
+    ThinPool pool = pool(null);
     PoolEngine.Outcome contended = failingWith("  Can't get lock for docker");
 
-    assertThat(ThinPoolReconciler.nextAttempt(contended, REFRESH))
-        .isEqualTo(ThinPoolReconciler.TRANSIENT_RETRY)
-        .isLessThan(REFRESH);
+    List<Duration> waits = new ArrayList<>();
+    for (int attempt = 0; attempt < 6; attempt++) {
+      waits.add(retries.next(pool, contended, REFRESH));
+    }
+
+    assertThat(waits)
+        .containsExactly(
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(20),
+            REFRESH,
+            REFRESH,
+            REFRESH);
   }
 
   @Test
@@ -44,18 +58,23 @@ class ThinPoolReconcilerTest {
     PoolEngine.Outcome missing = failingWith("lvm: command not found");
 
     assertThat(missing.failure().kind().transientFailure()).isFalse();
-    assertThat(ThinPoolReconciler.nextAttempt(missing, REFRESH)).isEqualTo(REFRESH);
+    assertThat(new TransientRetries().next(pool(null), missing, REFRESH)).isEqualTo(REFRESH);
   }
 
   @Test
-  void whenThePoolConvergedOrTheRefreshIsShorterThenTheRefreshIsKept() {
+  void whenThePoolConvergesThenTheNextFailureIsRetriedSoonAgain() {
+    TransientRetries retries = new TransientRetries();
+    ThinPool pool = pool(null);
+    PoolEngine.Outcome contended = failingWith("  Can't get lock for docker");
+    retries.next(pool, contended, REFRESH);
+    retries.next(pool, contended, REFRESH);
     PoolEngine.Outcome converged =
         new PoolEngine(new FakeLvmNode(2L * 1024 * 1024 * 1024, "/dev/sdb")).reconcile(RUNBOOK);
-    Duration quick = Duration.ofSeconds(1);
 
-    assertThat(ThinPoolReconciler.nextAttempt(converged, REFRESH)).isEqualTo(REFRESH);
-    assertThat(ThinPoolReconciler.nextAttempt(failingWith("  Can't get lock for docker"), quick))
-        .isEqualTo(quick);
+    assertThat(retries.next(pool, converged, REFRESH)).isEqualTo(REFRESH);
+    assertThat(retries.next(pool, contended, REFRESH)).isEqualTo(TransientRetries.FIRST);
+    assertThat(retries.next(pool, contended, Duration.ofSeconds(1)))
+        .isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test

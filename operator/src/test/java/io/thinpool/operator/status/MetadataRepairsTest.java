@@ -14,6 +14,7 @@ import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.PoolEngine.Outcome;
 import io.thinpool.operator.lvm.PoolEngine.Status;
 import io.thinpool.operator.lvm.PoolReport;
+import io.thinpool.operator.lvm.StepFailedException;
 import io.thinpool.operator.lvm.host.FailureKind;
 import io.thinpool.operator.lvm.host.HostCommandException;
 import io.thinpool.operator.lvm.observe.ContainerdUse;
@@ -254,6 +255,42 @@ class MetadataRepairsTest {
     assertThat(status.metadataRepair.lastRepairToken).isNull();
     assertThat(status.metadataRepair.token).isEqualTo(token);
     assertThat(RepairRequest.of(resource).approved()).isTrue();
+  }
+
+  @Test
+  void whenTheRepairTimesOutThenItsTokenIsUsedUpAndIsNotStartedAgainEveryFewSeconds() {
+    String token = next(checkFailed(), T0).metadataRepair.token;
+    annotate(token);
+    Step repair =
+        Step.of(
+            Step.Intent.REPAIR_METADATA,
+            "asked",
+            "lvconvert",
+            "--repair",
+            "--yes",
+            "docker/thinpool");
+    HostState state = node(false);
+    Outcome timedOut =
+        new Outcome(
+            Status.FAILED,
+            null,
+            List.of(),
+            state,
+            PoolReport.of(SPEC, state),
+            new StepFailedException(
+                repair,
+                new HostCommandException(
+                    FailureKind.TIMEOUT,
+                    "`lvconvert --repair --yes docker/thinpool` failed (timed out after 1800s)",
+                    null)));
+    assertThat(timedOut.failedTransiently()).isTrue();
+
+    ThinPoolStatus status = next(timedOut, T1);
+
+    assertThat(status.metadataRepair.lastRepairToken).isEqualTo(token);
+    assertThat(status.metadataRepair.lastRepairResult).isEqualTo(MetadataRepairStatus.FAILED);
+    assertThat(status.metadataRepair.token).isNotEqualTo(token);
+    assertThat(RepairRequest.of(resource).approved()).isFalse();
   }
 
   @Test

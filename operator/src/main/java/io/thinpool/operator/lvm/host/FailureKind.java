@@ -4,6 +4,11 @@ import java.util.Locale;
 
 /** Why a host command failed, as far as its output tells: decides retry and the reported reason. */
 public enum FailureKind {
+  /**
+   * A command that changes LVM's metadata ran into its timeout and did not stop on SIGTERM: it was
+   * left running rather than killed half-way, and the node needs a look before anything else.
+   */
+  LEFT_RUNNING,
   TIMEOUT,
   NOT_FOUND,
   LOCK_CONTENTION,
@@ -17,6 +22,9 @@ public enum FailureKind {
 
   /** Classifies a failed result by exit code and LVM's / util-linux's wording on stderr. */
   public static FailureKind of(CommandResult result) {
+    if (result.leftRunning()) {
+      return LEFT_RUNNING;
+    }
     if (result.timedOut()) {
       return TIMEOUT;
     }

@@ -3,6 +3,7 @@ package io.thinpool.operator.lvm.host;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One program to run on the node: an argv list (never a shell line), optional bytes for its
@@ -26,6 +27,27 @@ public record HostCommand(List<String> argv, byte[] stdin, Duration timeout) {
 
   public static HostCommand of(List<String> argv) {
     return new HostCommand(argv, null, DEFAULT_TIMEOUT);
+  }
+
+  /** Programs that change LVM's metadata: never killed half-way (see NsenterCommandRunner). */
+  private static final Set<String> CHANGE_LVM_METADATA =
+      Set.of(
+          "pvcreate",
+          "pvremove",
+          "vgcreate",
+          "vgextend",
+          "vgchange",
+          "vgremove",
+          "vgcfgrestore",
+          "lvcreate",
+          "lvconvert",
+          "lvextend",
+          "lvchange",
+          "lvremove");
+
+  /** Whether killing this command half-way could leave LVM's metadata half-changed. */
+  public boolean changesLvmMetadata() {
+    return CHANGE_LVM_METADATA.contains(program());
   }
 
   public HostCommand withStdin(String text) {

@@ -15,9 +15,14 @@ public class HostCommandException extends RuntimeException {
   public static HostCommandException failed(HostCommand command, CommandResult result) {
     FailureKind kind = FailureKind.of(result);
     String detail =
-        result.timedOut()
-            ? "timed out after " + command.timeout().toSeconds() + "s"
-            : "exit " + result.exitCode();
+        result.leftRunning()
+            ? "timed out after "
+                + command.timeout().toSeconds()
+                + "s and did not stop on SIGTERM: left running, since killing it could leave LVM's"
+                + " metadata half-changed; check the node (ps, lvs) before anything else"
+            : result.timedOut()
+                ? "timed out after " + command.timeout().toSeconds() + "s"
+                : "exit " + result.exitCode();
     String stderr = result.stderr().strip();
     return new HostCommandException(
         kind,

@@ -7,12 +7,15 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs commands on the node from the agent's privileged, hostPID container: {@code nsenter} into
@@ -53,8 +56,18 @@ public final class NsenterCommandRunner implements HostCommandRunner {
     return runProcess(argv, command);
   }
 
-  /** Runs argv as a child process with LC_ALL=C, feeding stdin and killing it on timeout. */
+  /**
+   * How long a command that ran into its timeout (or whose caller was interrupted) has to stop on
+   * SIGTERM, as LVM's commands do cleanly, before anything harder.
+   */
+  static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+  /** Runs argv as a child process with LC_ALL=C, feeding stdin and stopping it on timeout. */
   static CommandResult runProcess(List<String> argv, HostCommand command) {
+    return runProcess(argv, command, STOP_GRACE);
+  }
+
+  static CommandResult runProcess(List<String> argv, HostCommand command, Duration stopGrace) {
     ProcessBuilder builder = new ProcessBuilder(argv);
     builder.environment().put("LC_ALL", "C");
     Process process;
@@ -70,22 +83,64 @@ public final class NsenterCommandRunner implements HostCommandRunner {
     } catch (IOException e) {
       // The program exited without reading its input; its exit code tells the rest.
     }
-    boolean timedOut;
     try {
-      timedOut = !process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS);
-      if (timedOut) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        process.waitFor();
+      if (process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        return new CommandResult(process.exitValue(), text(stdout), text(stderr), false);
       }
+      boolean stopped = stop(process, command, stopGrace);
+      return new CommandResult(
+          stopped ? -15 : -1,
+          stopped ? text(stdout) : textSoFar(stdout),
+          stopped ? text(stderr) : textSoFar(stderr),
+          true,
+          !stopped);
     } catch (InterruptedException e) {
-      process.destroyForcibly();
       Thread.currentThread().interrupt();
+      try {
+        stop(process, command, stopGrace);
+      } catch (InterruptedException again) {
+        Thread.currentThread().interrupt();
+      }
       throw new HostCommandException(
           FailureKind.FAILED, "interrupted while running `" + command.display() + "`", e);
     }
-    return new CommandResult(
-        timedOut ? -9 : process.exitValue(), text(stdout), text(stderr), timedOut);
+  }
+
+  /**
+   * Stops the command and everything it started (nsenter does not pass signals on to its child):
+   * SIGTERM to all of them, then the grace period. What is still running then is killed, except a
+   * command that changes LVM's metadata, which is left to finish.
+   *
+   * @return whether everything stopped
+   */
+  private static boolean stop(Process process, HostCommand command, Duration grace)
+      throws InterruptedException {
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    tree.add(process.toHandle());
+    tree.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (ProcessHandle handle : tree) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      try {
+        handle.onExit().get(left, TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // still running: decided below
+      }
+    }
+    if (tree.stream().noneMatch(ProcessHandle::isAlive)) {
+      return true;
+    }
+    if (command.changesLvmMetadata()) {
+      return false;
+    }
+    tree.forEach(ProcessHandle::destroyForcibly);
+    process.waitFor();
+    return true;
+  }
+
+  /** Output a process still running has written so far: nothing waits for the rest. */
+  private static String textSoFar(CompletableFuture<byte[]> bytes) {
+    return new String(bytes.getNow(new byte[0]), StandardCharsets.UTF_8);
   }
 
   private static CompletableFuture<byte[]> drain(InputStream stream) {

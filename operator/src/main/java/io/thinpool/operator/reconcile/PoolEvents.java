@@ -27,7 +27,12 @@ import org.slf4j.LoggerFactory;
  */
 final class PoolEvents {
 
+  /**
+   * Where Events of cluster-scoped objects go (kubectl describe looks there); the agent may write
+   * Events in this namespace only (the chart's thinpool-agent-events RoleBinding).
+   */
   static final String NAMESPACE = "default";
+
   private static final Logger LOG = LoggerFactory.getLogger(PoolEvents.class);
 
   private PoolEvents() {}

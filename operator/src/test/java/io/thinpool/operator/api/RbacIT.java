@@ -55,22 +55,31 @@ class RbacIT {
     return client.resource(review).create().getStatus().getAllowed();
   }
 
-  @ParameterizedTest(name = "agent may {0} {2}{3}")
+  @ParameterizedTest(name = "agent may {0} {2}{3} in {4}")
   @CsvSource({
-    "watch,  thinpool.io, thinpools, '',     true",
-    "patch,  thinpool.io, thinpools, '',     true",
-    "patch,  thinpool.io, thinpools, status, true",
-    "create, '',          events,    '',     true",
-    "create, thinpool.io, thinpools, '',     false",
-    "delete, thinpool.io, thinpools, '',     false",
-    "get,    thinpool.io, thinpoolconfigs, '', false",
-    "list,   '',          nodes,     '',     false",
-    "get,    '',          secrets,   '',     false",
-    "create, coordination.k8s.io, leases, '', false",
+    "watch,  thinpool.io, thinpools, '',     '',          true",
+    "patch,  thinpool.io, thinpools, '',     '',          true",
+    "patch,  thinpool.io, thinpools, status, '',          true",
+    "create, '',          events,    '',     default,     true",
+    "create, events.k8s.io, events,  '',     default,     true",
+    "create, '',          events,    '',     kube-system, false",
+    "create, '',          events,    '',     '',          false",
+    "create, thinpool.io, thinpools, '',     '',          false",
+    "delete, thinpool.io, thinpools, '',     '',          false",
+    "get,    thinpool.io, thinpoolconfigs, '', '',        false",
+    "list,   '',          nodes,     '',     '',          false",
+    "get,    '',          secrets,   '',     '',          false",
+    "create, coordination.k8s.io, leases, '', '',         false",
   })
   void theAgentMayOnlyWatchAndReportOnThinPools(
-      String verb, String group, String resource, String subresource, boolean expected) {
-    assertThat(allowed(KubeApi.AGENT, verb, group, resource, subresource, "")).isEqualTo(expected);
+      String verb,
+      String group,
+      String resource,
+      String subresource,
+      String namespace,
+      boolean expected) {
+    assertThat(allowed(KubeApi.AGENT, verb, group, resource, subresource, namespace))
+        .isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "controller may {0} {2}{3} in {4}")
@@ -105,7 +114,10 @@ class RbacIT {
   void noRuleUsesAWildcard() {
     for (String name :
         new String[] {
-          "thinpool-agent", "thinpool-controller", "thinpool-controller-leader-election"
+          "thinpool-agent",
+          "thinpool-agent-events",
+          "thinpool-controller",
+          "thinpool-controller-leader-election"
         }) {
       ClusterRole role = client.rbac().clusterRoles().withName(name).get();
       assertThat(role.getRules())

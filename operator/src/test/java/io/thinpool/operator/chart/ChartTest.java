@@ -127,7 +127,12 @@ class ChartTest {
     assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(env(container, "POD_NAMESPACE").getValueFrom().getFieldRef().getFieldPath())
         .isEqualTo("metadata.namespace");
-    RoleBinding lease = only(objects, RoleBinding.class);
+    RoleBinding lease =
+        Chart.ofKind(objects, "RoleBinding").stream()
+            .map(RoleBinding.class::cast)
+            .filter(b -> b.getRoleRef().getName().equals("thinpool-controller-leader-election"))
+            .findFirst()
+            .orElseThrow();
     assertThat(lease.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
     assertThat(lease.getRoleRef().getName()).isEqualTo("thinpool-controller-leader-election");
     assertThat(lease.getSubjects())
@@ -182,9 +187,37 @@ class ChartTest {
   }
 
   @Test
-  void theAdmissionPolicyCanBeLeftOutForClustersOlderThan130() {
+  void theAgentWritesEventsOnlyInTheNamespaceTheyGoTo() {
+    RoleBinding events =
+        Chart.ofKind(render(Map.of()), "RoleBinding").stream()
+            .map(RoleBinding.class::cast)
+            .filter(b -> b.getRoleRef().getName().equals("thinpool-agent-events"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(events.getMetadata().getNamespace()).isEqualTo("default");
+    assertThat(events.getSubjects())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo("thinpool-agent"));
+  }
+
+  @Test
+  void theAdmissionPoliciesCannotBeLeftOutAndTheChartNeedsTheKubernetesThatHasThem()
+      throws IOException {
     assertThat(render(Map.of("admissionPolicy.enabled", "false")))
         .extracting(HasMetadata::getKind)
-        .doesNotContain("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+        .contains("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+    assertThat(Files.readString(Chart.DIR.resolve("Chart.yaml")))
+        .contains("kubeVersion: \">=1.30.0-0\"");
+  }
+
+  @Test
+  void thePlainManifestsCreateTheAdmissionPoliciesBeforeTheAgents() {
+    String manifests = Chart.plainManifests();
+
+    assertThat(manifests.indexOf("kind: ValidatingAdmissionPolicyBinding"))
+        .isPositive()
+        .isLessThan(manifests.indexOf("kind: DaemonSet"))
+        .isLessThan(manifests.indexOf("kind: Deployment"));
   }
 }

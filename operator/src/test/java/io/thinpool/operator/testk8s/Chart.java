@@ -31,6 +31,12 @@ public final class Chart {
   public static final String NAMESPACE = "thinpool-system";
   public static final String RELEASE = "thinpool-operator";
 
+  /**
+   * The oldest Kubernetes the chart supports (its kubeVersion): ValidatingAdmissionPolicy, which
+   * keeps one node's agent off another node's ThinPools, is GA from 1.30.
+   */
+  public static final String OLDEST_KUBERNETES = "v1.30.0";
+
   private Chart() {}
 
   /**
@@ -48,7 +54,12 @@ public final class Chart {
 
   /** {@code helm template} into {@link #NAMESPACE} with the given values over the defaults. */
   public static String render(Map<String, Object> values) {
-    TemplateCommand template = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE);
+    TemplateCommand template =
+        new Helm(DIR)
+            .template()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withKubeVersion(OLDEST_KUBERNETES);
     values.forEach(template::set);
     return template.call();
   }
@@ -82,7 +93,26 @@ public final class Chart {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return manifests.append(render(Map.of())).toString();
+    return manifests.append(policiesBeforeWorkloads(render(Map.of()))).toString();
+  }
+
+  /**
+   * The admission policies ahead of the DaemonSet and the Deployment: applied in file order, the
+   * agents would otherwise run for a while with nothing to keep them off other nodes' ThinPools.
+   */
+  static String policiesBeforeWorkloads(String rendered) {
+    List<String> documents = List.of(rendered.split("(?m)^---\\n"));
+    List<String> ordered = new ArrayList<>();
+    List<String> workloads = new ArrayList<>();
+    for (String document : documents) {
+      if (document.contains("\nkind: DaemonSet\n") || document.contains("\nkind: Deployment\n")) {
+        workloads.add(document);
+      } else if (!document.isBlank()) {
+        ordered.add(document);
+      }
+    }
+    ordered.addAll(workloads);
+    return ordered.stream().map(d -> "---\n" + d).reduce("", String::concat);
   }
 
   /** The objects of rendered manifests, in their order. */

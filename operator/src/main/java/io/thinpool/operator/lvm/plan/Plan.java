@@ -47,6 +47,8 @@ public record Plan(
      * consent to destroy them.
      */
     POOL_HOLDS_DATA,
+    /** The spec adds a device while the VG's own PVs are not in it: names may have moved. */
+    DEVICES_MOVED,
     /** The spec's profile file is another pool's, with other settings. */
     PROFILE_SHARED,
     /** A metadata repair was asked for, but there is no inactive pool of ours to repair. */

@@ -1,0 +1,35 @@
+package io.thinpool.operator.lvm;
+
+import static io.thinpool.operator.testvm.TestVm.disk;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.thinpool.operator.lvm.PoolEngine.Outcome;
+import io.thinpool.operator.lvm.PoolEngine.Status;
+import io.thinpool.operator.lvm.plan.Plan;
+import io.thinpool.operator.lvm.spec.PoolSpec;
+import io.thinpool.operator.testvm.TestVm;
+import io.thinpool.operator.testvm.TestVmExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Kernel names that move, on the real kernel of a Debian bookworm node: the spec names a disk by a
+ * kernel name, the pool is built there, and then the name means another, blank disk.
+ */
+@ExtendWith(TestVmExtension.class)
+class KernelNamesIT {
+
+  @Test
+  void whenTheListedNameNowMeansABlankDiskThenItIsNotPulledIntoTheVolumeGroup(TestVm vm) {
+    PoolEngine engine = new PoolEngine(vm);
+    assertThat(engine.reconcile(PoolSpec.runbook(disk(0))).status()).isEqualTo(Status.CONVERGED);
+
+    // What the node sees after a reboot that swapped the names: the spec's name is a blank disk.
+    Outcome moved = engine.reconcile(PoolSpec.runbook(disk(1)));
+
+    assertThat(moved.status()).isEqualTo(Status.REFUSED);
+    assertThat(moved.plan().refusal().reason()).isEqualTo(Plan.Reason.DEVICES_MOVED);
+    assertThat(moved.executed()).isEmpty();
+    assertThat(vm.must("pvs", "--noheadings", "-o", "pv_name")).doesNotContain(disk(1));
+  }
+}

@@ -5,8 +5,10 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.host.DeviceMapperEvents;
 import io.thinpool.operator.lvm.host.HostCommandRunner;
+import io.thinpool.operator.lvm.host.NsenterCommandRunner;
 import io.thinpool.operator.metrics.PoolMetrics;
 import io.thinpool.operator.reconcile.ThinPoolConfigReconciler;
 import io.thinpool.operator.reconcile.ThinPoolReconciler;
@@ -24,11 +26,14 @@ public final class Operators {
   static final int RECONCILE_THREADS = 2;
 
   /**
-   * How long a stopping agent lets a reconcile finish. JOSDK's default is none: SIGTERM would
-   * interrupt the reconcile and kill an lvconvert or vgextend half-way. Below the chart's
-   * terminationGracePeriodSeconds (60), so the kubelet does not kill it first.
+   * How long a stopping agent lets a reconcile finish: the longest command it may be running (a
+   * metadata repair) and the time that command then has to stop on SIGTERM. JOSDK's default is
+   * none: SIGTERM would interrupt the reconcile and stop an lvconvert half-way. An idle agent stops
+   * at once. Below the chart's terminationGracePeriodSeconds, so the kubelet does not kill it first
+   * (ChartTest).
    */
-  static final Duration AGENT_SHUTDOWN_GRACE = Duration.ofSeconds(50);
+  public static final Duration AGENT_SHUTDOWN_GRACE =
+      PoolEngine.REPAIR_TIMEOUT.plus(NsenterCommandRunner.STOP_GRACE);
 
   private Operators() {}
 

@@ -41,7 +41,8 @@ public final class PoolEngine {
    */
   public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(10);
 
-  static final Duration REPAIR_TIMEOUT = Duration.ofMinutes(30);
+  /** thin_repair reads and writes the whole metadata (up to 16 GiB). */
+  public static final Duration REPAIR_TIMEOUT = Duration.ofMinutes(30);
 
   private final HostCommandRunner runner;
   private final HostObserver observer;

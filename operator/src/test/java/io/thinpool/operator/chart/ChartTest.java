@@ -16,9 +16,11 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.thinpool.operator.Operators;
 import io.thinpool.operator.testk8s.Chart;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -81,6 +83,9 @@ class ChartTest {
             agent.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
         .isEqualTo(1);
     assertThat(container.getImage()).isEqualTo("localhost/thinpool-operator:0.1.0");
+    // The kubelet waits for the agent to let its longest command (a metadata repair) finish.
+    assertThat(Duration.ofSeconds(pod.getTerminationGracePeriodSeconds()))
+        .isGreaterThan(Operators.AGENT_SHUTDOWN_GRACE);
   }
 
   @Test

@@ -60,7 +60,7 @@ public final class NsenterCommandRunner implements HostCommandRunner {
    * How long a command that ran into its timeout (or whose caller was interrupted) has to stop on
    * SIGTERM, as LVM's commands do cleanly, before anything harder.
    */
-  static final Duration STOP_GRACE = Duration.ofSeconds(30);
+  public static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
   /** Runs argv as a child process with LC_ALL=C, feeding stdin and stopping it on timeout. */
   static CommandResult runProcess(List<String> argv, HostCommand command) {

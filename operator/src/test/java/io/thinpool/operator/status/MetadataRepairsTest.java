@@ -73,11 +73,27 @@ class MetadataRepairsTest {
             "thin-pool",
             512 * 1024,
             false,
-            poolActive ? "monitored" : ""));
+            poolActive ? "monitored" : "",
+            "",
+            null));
     for (String name : extraLvs) {
       lvs.add(
           new LogicalVolume(
-              name, "-wi-------", 100 * MIB, "", null, null, 0, "", false, "linear", 0, false, ""));
+              name,
+              "-wi-------",
+              100 * MIB,
+              "",
+              null,
+              null,
+              0,
+              "",
+              false,
+              "linear",
+              0,
+              false,
+              "",
+              "",
+              null));
     }
     VolumeGroup vg =
         new VolumeGroup(
@@ -109,20 +125,22 @@ class MetadataRepairsTest {
             null));
   }
 
+  /** The repair the annotation asks for, as the engine plans it. */
+  private static final Step REPAIR =
+      Step.of(
+          Step.Intent.REPAIR_METADATA,
+          "asked",
+          "lvconvert",
+          "--repair",
+          "--yes",
+          "docker/thinpool");
+
   private static Outcome repaired() {
     HostState state = node(true, "thinpool_meta0");
-    Step repair =
-        Step.of(
-            Step.Intent.REPAIR_METADATA,
-            "asked",
-            "lvconvert",
-            "--repair",
-            "--yes",
-            "docker/thinpool");
     return new Outcome(
         Status.CONVERGED,
         new Plan(List.of(), List.of(), List.of(), null),
-        List.of(repair),
+        List.of(REPAIR),
         state,
         PoolReport.of(SPEC, state),
         null);
@@ -261,14 +279,6 @@ class MetadataRepairsTest {
   void whenTheRepairTimesOutThenItsTokenIsUsedUpAndIsNotStartedAgainEveryFewSeconds() {
     String token = next(checkFailed(), T0).metadataRepair.token;
     annotate(token);
-    Step repair =
-        Step.of(
-            Step.Intent.REPAIR_METADATA,
-            "asked",
-            "lvconvert",
-            "--repair",
-            "--yes",
-            "docker/thinpool");
     HostState state = node(false);
     Outcome timedOut =
         new Outcome(
@@ -278,7 +288,7 @@ class MetadataRepairsTest {
             state,
             PoolReport.of(SPEC, state),
             new StepFailedException(
-                repair,
+                REPAIR,
                 new HostCommandException(
                     FailureKind.TIMEOUT,
                     "`lvconvert --repair --yes docker/thinpool` failed (timed out after 1800s)",

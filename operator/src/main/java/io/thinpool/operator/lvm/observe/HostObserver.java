@@ -17,7 +17,6 @@ import io.thinpool.operator.lvm.observe.HostState.VolumeGroup;
 import io.thinpool.operator.lvm.spec.LvmNames;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -232,31 +231,9 @@ public final class HostObserver {
   }
 
   private List<DmDevice> listDmDevices() {
-    String out =
-        runner.runChecked(
-            HostCommand.of(
-                "dmsetup",
-                "info",
-                "-c",
-                "--noheadings",
-                "--separator",
-                ":",
-                "-o",
-                "name,uuid,open"));
-    List<DmDevice> devices = new ArrayList<>();
-    for (String line : out.lines().toList()) {
-      String[] fields = line.strip().split(":");
-      if (fields.length < 3) {
-        continue; // "No devices found"
-      }
-      // Names cannot contain ':' when LVM made them, but a foreign table's could: parse from the
-      // right.
-      int open = Integer.parseInt(fields[fields.length - 1].strip());
-      String uuid = fields[fields.length - 2];
-      String name = String.join(":", Arrays.copyOf(fields, fields.length - 2));
-      devices.add(new DmDevice(name, uuid, open));
-    }
-    return devices;
+    return DeviceMapperInfo.list(runner).stream()
+        .map(device -> new DmDevice(device.name(), device.uuid(), device.open()))
+        .toList();
   }
 
   private static JsonNode read(String json) {

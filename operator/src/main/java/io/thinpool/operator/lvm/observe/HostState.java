@@ -87,39 +87,6 @@ public record HostState(
       String uuid,
       Long thinId) {
 
-    /** A volume as the planner's tests describe it: no UUID, no thin device id. */
-    public LogicalVolume(
-        String name,
-        String attr,
-        long sizeBytes,
-        String poolLv,
-        Double dataPercent,
-        Double metadataPercent,
-        long metadataSizeBytes,
-        String profile,
-        boolean active,
-        String segmentType,
-        long chunkSizeBytes,
-        boolean zeroing,
-        String monitor) {
-      this(
-          name,
-          attr,
-          sizeBytes,
-          poolLv,
-          dataPercent,
-          metadataPercent,
-          metadataSizeBytes,
-          profile,
-          active,
-          segmentType,
-          chunkSizeBytes,
-          zeroing,
-          monitor,
-          "",
-          null);
-    }
-
     public boolean thinPool() {
       return "thin-pool".equals(segmentType);
     }

@@ -7,7 +7,6 @@ import io.thinpool.operator.lvm.observe.HostState.LogicalVolume;
 import io.thinpool.operator.lvm.observe.HostState.VolumeGroup;
 import io.thinpool.operator.lvm.spec.LvmNames;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,44 +129,13 @@ final class PoolContentsProbe {
 
   private record Openers(int open, List<PoolContents.MappedThinDevice> mapped) {}
 
-  /** One device-mapper device: {@code dmsetup info -c -o name,uuid,major,minor,open}. */
-  private record DmInfo(String name, String uuid, String majorMinor, int open) {
-    /** Parsed from the right: a foreign table's name may contain the separator. */
-    static DmInfo parse(String line) {
-      String[] fields = line.strip().split(":");
-      if (fields.length < 5) {
-        throw new IllegalStateException("dmsetup info printed `" + line + "`");
-      }
-      int n = fields.length;
-      return new DmInfo(
-          String.join(":", Arrays.copyOf(fields, n - 4)),
-          fields[n - 4],
-          fields[n - 3].strip() + ":" + fields[n - 2].strip(),
-          Integer.parseInt(fields[n - 1].strip()));
-    }
-  }
-
   /** The target's open count and the thin devices whose tables point at it, with theirs. */
   private Openers openers(String target) {
-    Map<String, DmInfo> devices = new LinkedHashMap<>();
-    String info =
-        runner.runChecked(
-            HostCommand.of(
-                "dmsetup",
-                "info",
-                "-c",
-                "--noheadings",
-                "--separator",
-                ":",
-                "-o",
-                "name,uuid,major,minor,open"));
-    for (String line : info.lines().toList()) {
-      if (!line.isBlank() && !line.startsWith("No devices found")) {
-        DmInfo device = DmInfo.parse(line);
-        devices.put(device.name(), device);
-      }
+    Map<String, DeviceMapperInfo.Entry> devices = new LinkedHashMap<>();
+    for (DeviceMapperInfo.Entry device : DeviceMapperInfo.list(runner)) {
+      devices.put(device.name(), device);
     }
-    DmInfo pool = devices.get(target);
+    DeviceMapperInfo.Entry pool = devices.get(target);
     if (pool == null) {
       throw new IllegalStateException("dmsetup info does not list " + target);
     }
@@ -178,7 +146,7 @@ final class PoolContentsProbe {
       int colon = line.lastIndexOf(": 0 ");
       String[] table = colon < 0 ? new String[0] : line.substring(colon + 2).strip().split("\\s+");
       if (table.length >= 5 && table[2].equals("thin") && table[3].equals(pool.majorMinor())) {
-        DmInfo thin = devices.get(line.substring(0, colon));
+        DeviceMapperInfo.Entry thin = devices.get(line.substring(0, colon));
         if (thin != null) {
           mapped.add(
               new PoolContents.MappedThinDevice(

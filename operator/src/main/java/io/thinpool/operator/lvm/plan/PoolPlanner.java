@@ -105,84 +105,12 @@ public final class PoolPlanner {
                   + devices.reasons(),
               devices.excluded()));
     }
-    Optional<Plan> shared = profileSharedWithOtherSettings();
-    if (shared.isPresent()) {
-      return shared;
-    }
-    Optional<Plan> moved = devicesMayHaveMoved();
-    if (moved.isPresent()) {
-      return moved;
-    }
-    return Leftovers.busy(leftovers)
-        .map(busy -> Plan.refused(Reason.DEVICE_IN_USE, busy, devices.excluded()));
-  }
-
-  /**
-   * A device to add while one of the volume group's own PVs is missing from the spec: what a kernel
-   * name that moved looks like (after a reboot /dev/sdb may name another disk, and the old /dev/sdb
-   * be /dev/sdc). Adding would pull a disk that merely took the name into the VG.
-   */
-  private Optional<Plan> devicesMayHaveMoved() {
-    if (vg.isEmpty() || devices.candidates().isEmpty()) {
-      return Optional.empty();
-    }
-    List<String> listed = spec.devices().stream().map(state::canonical).toList();
-    List<String> unlisted =
-        state.physicalVolumes().stream()
-            .filter(pv -> pv.volumeGroup().equals(spec.volumeGroup()))
-            .map(HostState.PhysicalVolume::name)
-            .filter(name -> !listed.contains(name) && !spec.devices().contains(name))
-            .toList();
-    if (unlisted.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        Plan.refused(
-            Reason.DEVICES_MOVED,
-            "volume group "
-                + spec.volumeGroup()
-                + " is on "
-                + String.join(", ", unlisted)
-                + ", which the spec does not list, and the spec would add "
-                + String.join(", ", devices.candidates().stream().map(Candidate::path).toList())
-                + ": kernel names may have moved (after a reboot, say), so nothing is added. List"
-                + " the devices by /dev/disk/by-id/... so that a name always means one disk, and"
-                + " include the volume group's devices",
-            devices.excluded()));
-  }
-
-  /**
-   * Another pool's profile of the same name with other settings: writing ours would change that
-   * pool's autoextend (and its owner would write it back at its next refresh).
-   */
-  private Optional<Plan> profileSharedWithOtherSettings() {
-    PoolSpec.AutoextendPolicy autoextend = spec.autoextend();
-    Optional<String> content = state.profile(autoextend.profile());
-    if (content.isEmpty() || content.get().equals(LvmNames.profileContent(autoextend))) {
-      return Optional.empty();
-    }
-    return state.volumeGroups().stream()
-        .flatMap(
-            g ->
-                g.logicalVolumes().stream()
-                    .filter(lv -> lv.profile().equals(autoextend.profile()))
-                    .map(lv -> LvmNames.lvPath(g.name(), lv.name())))
-        .filter(lv -> !lv.equals(poolPath))
-        .findFirst()
-        .map(
-            other ->
-                Plan.refused(
-                    Reason.PROFILE_SHARED,
-                    "profile "
-                        + autoextend.profile()
-                        + " is attached to "
-                        + other
-                        + " with other autoextend settings than this spec's (threshold "
-                        + autoextend.thresholdPercent()
-                        + "%, extend "
-                        + autoextend.extendPercent()
-                        + "%): two pools cannot share one profile file; name another profile",
-                    devices.excluded()));
+    return Preconditions.profileSharedWithOtherSettings(spec, state, devices)
+        .or(() -> Preconditions.devicesMayHaveMoved(spec, state, devices))
+        .or(
+            () ->
+                Leftovers.busy(leftovers)
+                    .map(busy -> Plan.refused(Reason.DEVICE_IN_USE, busy, devices.excluded())));
   }
 
   /** Wipe (when allowed) and pvcreate the devices that join the volume group. */

@@ -22,18 +22,23 @@ class NodeLockTest {
 
   @TempDir Path dir;
 
+  /** An admin's engine: another JVM that takes the lock, says "held", and keeps it. */
+  private static Process engineInAnotherProcess(Path file, ProcessBuilder.Redirect stderr)
+      throws IOException {
+    return new ProcessBuilder(
+            ProcessHandle.current().info().command().orElseThrow(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            NodeLockHolder.class.getName(),
+            file.toString())
+        .redirectError(stderr)
+        .start();
+  }
+
   @Test
   void anEngineInAnotherProcessHoldsTheLockUntilItDiesAndTheRefusalNamesIt() throws Exception {
     Path file = dir.resolve("run/thinpool-operator/engine.lock");
-    Process other =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                NodeLockHolder.class.getName(),
-                file.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+    Process other = engineInAnotherProcess(file, ProcessBuilder.Redirect.INHERIT);
     try {
       BufferedReader said =
           new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
@@ -67,15 +72,7 @@ class NodeLockTest {
           .hasMessageContaining("build of docker/thinpool");
 
       // An admin's engine in another process must still find the node busy.
-      Process admin =
-          new ProcessBuilder(
-                  ProcessHandle.current().info().command().orElseThrow(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  NodeLockHolder.class.getName(),
-                  file.toString())
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
+      Process admin = engineInAnotherProcess(file, ProcessBuilder.Redirect.DISCARD);
       try {
         assertThat(admin.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(new String(admin.getInputStream().readAllBytes(), StandardCharsets.UTF_8))

@@ -34,7 +34,9 @@ class MetadataRepairTest {
         "thin-pool",
         active.chunkSizeBytes(),
         false,
-        "");
+        "",
+        active.uuid(),
+        active.thinId());
   }
 
   @Test

@@ -419,7 +419,9 @@ class PoolPlannerTest {
             "thin-pool",
             64 * 1024,
             false,
-            "");
+            "",
+            "",
+            null);
     HostState state = ourVg(2, inactive).runbookProfile().build();
 
     Plan plan = PoolPlanner.plan(RUNBOOK.toBuilder().zeroing(true).build(), state);

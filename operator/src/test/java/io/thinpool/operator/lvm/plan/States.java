@@ -123,7 +123,21 @@ public final class States {
 
   public static LogicalVolume linear(String name, long extents) {
     return new LogicalVolume(
-        name, "-wi-a-----", extents * EXTENT, "", null, null, 0, "", true, "linear", 0, false, "");
+        name,
+        "-wi-a-----",
+        extents * EXTENT,
+        "",
+        null,
+        null,
+        0,
+        "",
+        true,
+        "linear",
+        0,
+        false,
+        "",
+        "",
+        null);
   }
 
   public static LogicalVolume pool(String name, long extents, String profile, boolean monitored) {
@@ -140,12 +154,14 @@ public final class States {
         "thin-pool",
         512 * 1024,
         false,
-        monitored ? "monitored" : "not monitored");
+        monitored ? "monitored" : "not monitored",
+        "",
+        null);
   }
 
   public static LogicalVolume thin(String name, String pool) {
     return new LogicalVolume(
-        name, "Vwi-a-tz--", 64 * MIB, pool, 5.0, null, 0, "", true, "thin", 0, false, "");
+        name, "Vwi-a-tz--", 64 * MIB, pool, 5.0, null, 0, "", true, "thin", 0, false, "", "", null);
   }
 
   /** A pool the kernel switched to out-of-data-space mode: health character D, 100% data. */
@@ -181,7 +197,9 @@ public final class States {
         lv.segmentType(),
         lv.chunkSizeBytes(),
         lv.zeroing(),
-        lv.monitor());
+        lv.monitor(),
+        lv.uuid(),
+        lv.thinId());
   }
 
   /** The runbook's VG on /dev/sdb (511 extents), ours, with the given LVs. */

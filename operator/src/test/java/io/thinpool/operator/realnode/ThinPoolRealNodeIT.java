@@ -182,12 +182,7 @@ class ThinPoolRealNodeIT {
     // An image unpacked into the pool, and a container whose root filesystem is a thin device
     // there: it writes a marker and then zeros past the autoextend threshold (80%).
     ctr(Duration.ofMinutes(10), "images", "import", "--snapshotter", "devmapper", IMAGE_ARCHIVE);
-    double used =
-        Double.parseDouble(
-            cluster
-                .node()
-                .must("lvs", "--noheadings", "-o", "data_percent", "docker/thinpool")
-                .strip());
+    double used = dataPercentOnNode();
     long fillMiB = (long) (size * (0.85 - used / 100) / (1 << 20));
     long written = System.nanoTime();
     markerChecksum =
@@ -412,12 +407,7 @@ class ThinPoolRealNodeIT {
     assertThat(pod("agent").getStatus().getContainerStatuses().get(0).getRestartCount())
         .isEqualTo(agentRestarts);
 
-    double onNode =
-        Double.parseDouble(
-            cluster
-                .node()
-                .must("lvs", "--noheadings", "-o", "data_percent", "docker/thinpool")
-                .strip());
+    double onNode = dataPercentOnNode();
     ThinPool pool =
         awaitPool(
             p -> Math.abs(p.getStatus().pool.dataPercent - onNode) < 0.5,
@@ -582,6 +572,15 @@ class ThinPoolRealNodeIT {
     return client.v1().events().inNamespace("default").list().getItems().stream()
         .filter(e -> e.getInvolvedObject().getName().equals(pool))
         .toList();
+  }
+
+  /** The pool's data% as the node's LVM reports it. */
+  private static double dataPercentOnNode() {
+    return Double.parseDouble(
+        cluster
+            .node()
+            .must("lvs", "--noheadings", "-o", "data_percent", "docker/thinpool")
+            .strip());
   }
 
   private static String filesystemUuid(String device) {

@@ -1,18 +1,27 @@
 package io.thinpool.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.api.ThinPoolStatus.MetadataRepairStatus;
 import io.thinpool.operator.lvm.plan.Step;
 import io.thinpool.operator.lvm.plan.Step.Intent;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -137,40 +146,29 @@ final class PoolEvents {
     return events;
   }
 
+  /**
+   * Records each event once, then counts it: the same reason and message about the same ThinPool is
+   * one Event object (its name a hash of them, as client-go's recorder keys them) whose count and
+   * last time go up on every repeat, never a new object per retry.
+   */
   static void emit(
       KubernetesClient client, ThinPool pool, String node, List<PoolEvent> events, Instant now) {
     for (PoolEvent event : events) {
+      String name = eventName(pool, event);
       try {
-        client
-            .v1()
-            .events()
-            .inNamespace(NAMESPACE)
-            .resource(
-                new EventBuilder()
-                    .withNewMetadata()
-                    .withGenerateName(pool.getMetadata().getName() + ".")
-                    .withNamespace(NAMESPACE)
-                    .endMetadata()
-                    .withNewInvolvedObject()
-                    .withApiVersion(pool.getApiVersion())
-                    .withKind(pool.getKind())
-                    .withName(pool.getMetadata().getName())
-                    .withUid(pool.getMetadata().getUid())
-                    .endInvolvedObject()
-                    .withType(event.warning() ? "Warning" : "Normal")
-                    .withReason(event.reason())
-                    .withMessage(event.message())
-                    .withFirstTimestamp(now.toString())
-                    .withLastTimestamp(now.toString())
-                    .withCount(1)
-                    .withReportingComponent(ThinPoolReconciler.NAME)
-                    .withReportingInstance(node)
-                    .withNewSource()
-                    .withComponent(ThinPoolReconciler.NAME)
-                    .withHost(node)
-                    .endSource()
-                    .build())
-            .create();
+        try {
+          client
+              .v1()
+              .events()
+              .inNamespace(NAMESPACE)
+              .resource(newEvent(pool, node, event, name, now))
+              .create();
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+            throw e;
+          }
+          counted(client, name, now);
+        }
       } catch (KubernetesClientException e) {
         LOG.warn(
             "ThinPool {}: event {} not recorded: {}",
@@ -179,6 +177,73 @@ final class PoolEvents {
             e.getMessage());
       }
     }
+  }
+
+  /** The same event about the same object always has the same name. */
+  static String eventName(ThinPool pool, PoolEvent event) {
+    String key =
+        pool.getMetadata().getUid()
+            + "/"
+            + event.warning()
+            + "/"
+            + event.reason()
+            + "/"
+            + event.message();
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      // Within the 253 characters of a name, whatever the ThinPool's own name takes.
+      String object = pool.getMetadata().getName();
+      return object.substring(0, Math.min(object.length(), 236))
+          + "."
+          + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /** One more occurrence of an event already recorded. */
+  private static void counted(KubernetesClient client, String name, Instant now) {
+    Event recorded = client.v1().events().inNamespace(NAMESPACE).withName(name).get();
+    int count = recorded == null || recorded.getCount() == null ? 1 : recorded.getCount();
+    String patch =
+        client
+            .getKubernetesSerialization()
+            .asJson(Map.of("count", count + 1, "lastTimestamp", now.toString()));
+    client
+        .v1()
+        .events()
+        .inNamespace(NAMESPACE)
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+  }
+
+  private static Event newEvent(
+      ThinPool pool, String node, PoolEvent event, String name, Instant now) {
+    return new EventBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(NAMESPACE)
+        .endMetadata()
+        .withNewInvolvedObject()
+        .withApiVersion(pool.getApiVersion())
+        .withKind(pool.getKind())
+        .withName(pool.getMetadata().getName())
+        .withUid(pool.getMetadata().getUid())
+        .endInvolvedObject()
+        .withType(event.warning() ? "Warning" : "Normal")
+        .withReason(event.reason())
+        .withMessage(event.message())
+        .withFirstTimestamp(now.toString())
+        .withLastTimestamp(now.toString())
+        .withCount(1)
+        .withReportingComponent(ThinPoolReconciler.NAME)
+        .withReportingInstance(node)
+        .withNewSource()
+        .withComponent(ThinPoolReconciler.NAME)
+        .withHost(node)
+        .endSource()
+        .build();
   }
 
   private static String describe(ThinPoolStatus status) {

@@ -62,6 +62,8 @@ class RbacIT {
     "patch,  thinpool.io, thinpools, status, '',          true",
     "create, '',          events,    '',     default,     true",
     "create, events.k8s.io, events,  '',     default,     true",
+    "get,    '',          events,    '',     default,     true",
+    "list,   '',          events,    '',     default,     false",
     "create, '',          events,    '',     kube-system, false",
     "create, '',          events,    '',     '',          false",
     "create, thinpool.io, thinpools, '',     '',          false",

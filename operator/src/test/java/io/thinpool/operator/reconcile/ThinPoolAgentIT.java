@@ -1,9 +1,11 @@
 package io.thinpool.operator.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -26,6 +28,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -472,6 +475,43 @@ class ThinPoolAgentIT {
 
     await().atMost(Duration.ofSeconds(30)).until(() -> get("open.node-a") == null);
     assertThat(nodeA.commands()).contains("vgremove --force --yes docker");
+  }
+
+  @Test
+  void aRepeatedEventIsCountedOnTheOneRecordedNotRecordedAgain() {
+    client.resource(pool("counted.node-a", "node-a", "/dev/sdb")).create();
+    ThinPool pool = get("counted.node-a");
+    PoolEvents.PoolEvent refused =
+        new PoolEvents.PoolEvent(true, "TeardownBlocked", "vgremove failed: device busy");
+
+    PoolEvents.emit(
+        client, pool, "node-a", List.of(refused), Instant.parse("2026-12-06T10:00:00Z"));
+    PoolEvents.emit(
+        client, pool, "node-a", List.of(refused), Instant.parse("2026-12-06T10:00:05Z"));
+    PoolEvents.emit(
+        client,
+        pool,
+        "node-a",
+        List.of(new PoolEvents.PoolEvent(true, "TeardownBlocked", "vgremove failed: timed out")),
+        Instant.parse("2026-12-06T10:00:10Z"));
+
+    List<Event> recorded =
+        client.v1().events().inNamespace("default").list().getItems().stream()
+            .filter(e -> "counted.node-a".equals(e.getInvolvedObject().getName()))
+            .filter(e -> e.getReason().equals("TeardownBlocked"))
+            .toList();
+    assertThat(recorded)
+        .extracting(Event::getMessage, Event::getCount)
+        .containsExactlyInAnyOrder(
+            tuple("vgremove failed: device busy", 2), tuple("vgremove failed: timed out", 1));
+    assertThat(recorded)
+        .filteredOn(e -> e.getCount() == 2)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getFirstTimestamp()).isEqualTo("2026-12-06T10:00:00Z");
+              assertThat(e.getLastTimestamp()).isEqualTo("2026-12-06T10:00:05Z");
+            });
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.thinpool.operator;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -12,6 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.reconcile.ThinPoolReconciler;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +44,21 @@ final class StartupCheck {
     }
   }
 
-  /** The agent lists its node's ThinPools. */
+  /**
+   * The admission policies (and their bindings, of the same names) that keep each agent to its own
+   * node's ThinPools, and to their status and finalizers: RBAC alone lets every agent write every
+   * ThinPool.
+   */
+  static final List<String> AGENT_POLICIES =
+      List.of("thinpool-agent-own-node", "thinpool-spec-by-controller");
+
+  private static final String ADMISSION = "admissionregistration.k8s.io/v1";
+
+  /**
+   * The agent lists its node's ThinPools and, running as a service account (as its pods do), finds
+   * the admission policies in place: without them a compromised node could rewrite another node's
+   * pools, so the agent changes nothing and says what is missing.
+   */
   static void agent(Config config, String nodeName) {
     try (KubernetesClient client = overHttp1(config)) {
       check(
@@ -51,6 +68,59 @@ final class StartupCheck {
               c.resources(ThinPool.class)
                   .withLabelSelector(ThinPoolReconciler.selectorFor(nodeName))
                   .list(firstOnly()));
+      if (runsAsServiceAccount(client)) {
+        for (String name : AGENT_POLICIES) {
+          for (String kind :
+              List.of("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding")) {
+            requireExists(client, kind, name);
+          }
+        }
+      }
+    }
+  }
+
+  /** Who the API server says the credentials are (a SelfSubjectReview, which anyone may ask). */
+  private static boolean runsAsServiceAccount(KubernetesClient client) {
+    try {
+      String review =
+          client.raw(
+              client.getMasterUrl() + "apis/authentication.k8s.io/v1/selfsubjectreviews",
+              "POST",
+              Map.of("apiVersion", "authentication.k8s.io/v1", "kind", "SelfSubjectReview"));
+      String user =
+          client
+              .getKubernetesSerialization()
+              .unmarshal(review, GenericKubernetesResource.class)
+              .get("status", "userInfo", "username");
+      return user != null && user.startsWith("system:serviceaccount:");
+    } catch (KubernetesClientException | IllegalArgumentException e) {
+      LOG.warn(
+          "cannot tell who the agent runs as, so its admission policies are not checked: {}",
+          e.getMessage());
+      return false;
+    }
+  }
+
+  private static void requireExists(KubernetesClient client, String kind, String name) {
+    GenericKubernetesResource found;
+    try {
+      found = client.genericKubernetesResources(ADMISSION, kind).withName(name).get();
+    } catch (KubernetesClientException e) {
+      if (!definite(e)) {
+        LOG.warn("starting anyway, the informers retry: {}", e.getMessage());
+        return;
+      }
+      throw new Failure(describe(e, client.getMasterUrl().toString(), null), e);
+    }
+    if (found == null) {
+      throw new Failure(
+          kind
+              + " "
+              + name
+              + " is missing: it keeps each agent to its own node's ThinPools, so the agent"
+              + " changes nothing without it. Install it with the chart (Kubernetes 1.30+) or"
+              + " kubectl apply -f deploy/",
+          null);
     }
   }
 

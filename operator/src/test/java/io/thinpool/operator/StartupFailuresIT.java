@@ -6,6 +6,7 @@ import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.thinpool.operator.testk8s.Chart;
 import io.thinpool.operator.testk8s.KubeApi;
 import io.thinpool.operator.testk8s.LocalKubeBinaries;
 import java.io.IOException;
@@ -15,18 +16,22 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The jar as the image runs it, started against the real kube-apiserver with what goes wrong in
  * real installs: credentials the server rejects, RBAC that is missing, CRDs that are not there
- * (this class never installs them). Each time the process ends on its own, non-zero, and its last
- * line names the cause.
+ * (installed only by the last test, after that one ran), admission policies that are not there.
+ * Each time the process ends on its own, non-zero, and its last line names the cause.
  */
 @ExtendWith(LocalKubeBinaries.class)
 @EnableKubeAPIServer(updateKubeConfigFile = false)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StartupFailuresIT {
 
   static KubernetesClient client;
@@ -64,6 +69,7 @@ class StartupFailuresIT {
   }
 
   @Test
+  @Order(1)
   void whenTheCrdsAreMissing_thenTheAgentAndTheControllerExitSayingHowToInstallThem()
       throws Exception {
     Path admin = withClientCertificate();
@@ -78,6 +84,23 @@ class StartupFailuresIT {
           .contains(".thinpool.io (404)")
           .endsWith("kubectl apply --server-side --force-conflicts -f crds/");
     }
+  }
+
+  @Test
+  @Order(2)
+  void whenTheAdmissionPoliciesAreMissing_thenTheAgentChangesNothingAndSaysWhichOne()
+      throws Exception {
+    // The chart's CRDs and RBAC, without its admission policies (as with an older chart's values).
+    KubeApi.installCrds(client);
+    KubeApi.installChartRbac(client);
+
+    Exit exit = run("agent", withToken(tokenOf(Chart.NAMESPACE, "thinpool-agent")));
+
+    assertThat(exit.status()).isEqualTo(Main.CANNOT_START);
+    assertThat(exit.last())
+        .startsWith("thinpool-operator agent cannot start: ValidatingAdmissionPolicy")
+        .contains("thinpool-agent-own-node is missing")
+        .contains("changes nothing without it");
   }
 
   /** Runs the jar in {@code mode} with {@code kubeconfig}; it must end by itself. */
@@ -115,10 +138,14 @@ class StartupFailuresIT {
         .resource(
             new ServiceAccountBuilder().withNewMetadata().withName("nobody").endMetadata().build())
         .serverSideApply();
+    return tokenOf("default", "nobody");
+  }
+
+  private String tokenOf(String namespace, String serviceAccount) {
     return client
         .serviceAccounts()
-        .inNamespace("default")
-        .withName("nobody")
+        .inNamespace(namespace)
+        .withName(serviceAccount)
         .tokenRequest(
             new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec().build())
         .getStatus()

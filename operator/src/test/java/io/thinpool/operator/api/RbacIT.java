@@ -64,6 +64,8 @@ class RbacIT {
     "create, events.k8s.io, events,  '',     default,     true",
     "get,    '',          events,    '',     default,     true",
     "list,   '',          events,    '',     default,     false",
+    "get,    admissionregistration.k8s.io, validatingadmissionpolicies, '', '', true",
+    "delete, admissionregistration.k8s.io, validatingadmissionpolicies, '', '', false",
     "create, '',          events,    '',     kube-system, false",
     "create, '',          events,    '',     '',          false",
     "create, thinpool.io, thinpools, '',     '',          false",

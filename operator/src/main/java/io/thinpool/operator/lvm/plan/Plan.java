@@ -47,6 +47,8 @@ public record Plan(
      * consent to destroy them.
      */
     POOL_HOLDS_DATA,
+    /** A listed disk has an LVM label that LVM does not show (devices file, filter, system ID). */
+    LVM_CANNOT_SEE,
     /** The spec adds a device while the VG's own PVs are not in it: names may have moved. */
     DEVICES_MOVED,
     /** The spec's profile file is another pool's, with other settings. */

@@ -95,6 +95,10 @@ public final class PoolPlanner {
 
   /** What the node must change before anything may be done: no usable device, a busy leftover. */
   private Optional<Plan> refusal() {
+    Optional<Plan> hidden = Preconditions.lvmCannotSeeALabel(spec, state);
+    if (hidden.isPresent()) {
+      return hidden;
+    }
     if (vg.isEmpty() && devices.candidates().isEmpty()) {
       return Optional.of(
           Plan.refused(

@@ -17,6 +17,41 @@ final class Preconditions {
 
   private Preconditions() {}
 
+  /** wipefs's name for an LVM physical volume's label. */
+  static final String LVM_LABEL = "LVM2_member";
+
+  /**
+   * A listed disk with an LVM label that LVM does not show: its devices file (RHEL 9's default, or
+   * a reset /etc/lvm/devices/system.devices), a filter, or a foreign system ID hides it. It may be
+   * this very pool's disk, its tables still live: nothing may be wiped, created or removed (not
+   * even with destroyExistingData) until LVM sees it again.
+   */
+  static Optional<Plan> lvmCannotSeeALabel(PoolSpec spec, HostState state) {
+    List<String> hidden =
+        spec.devices().stream()
+            .map(state::canonical)
+            .filter(path -> state.physicalVolume(path).isEmpty())
+            .filter(
+                path ->
+                    state.signaturesOf(path).stream()
+                        .anyMatch(signature -> signature.type().equals(LVM_LABEL)))
+            .distinct()
+            .toList();
+    if (hidden.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Plan.refused(
+            Reason.LVM_CANNOT_SEE,
+            String.join(", ", hidden)
+                + " carries an LVM physical-volume label that LVM does not show: its devices file"
+                + " (use_devicesfile, /etc/lvm/devices/system.devices), a filter in lvm.conf or a"
+                + " foreign system ID hides it. It may hold this pool itself, so nothing is wiped,"
+                + " created or removed, even with destroyExistingData, until LVM sees it again"
+                + " (lvm lvmdevices --adddev <disk>, or lvm vgimportdevices --all)",
+            List.of()));
+  }
+
   /**
    * A device to add while one of the volume group's own PVs is missing from the spec: what a kernel
    * name that moved looks like (after a reboot /dev/sdb may name another disk, and the old /dev/sdb

@@ -43,8 +43,17 @@ public final class TestVm implements HostCommandRunner, AutoCloseable {
   private static final String RESET =
       """
       umount /usr/sbin/dmeventd 2>/dev/null
-      for vg in $(vgs --noheadings -o vg_name); do vgremove --force --force --yes "$vg"; done
+      # udev may still be probing what the last test made: "in use" for a moment.
+      udevadm settle --timeout=20
+      vgs=$(vgs --noheadings -o vg_name)
+      for vg in $vgs; do
+        vgremove --force --force --yes "$vg" || { udevadm settle --timeout=20; vgremove --force --force --yes "$vg"; }
+      done
       dmsetup remove_all --force
+      udevadm settle --timeout=20
+      # A VG that went without vgremove (hidden from LVM, or its removal failed) leaves its /dev
+      # directory, and vgcreate then refuses the name: the tests' names go with the rest.
+      for vg in $vgs docker other; do rm -rf "/dev/$vg"; done
       set -e
       for disk in "$@"; do
         wipefs --all --force "$disk" >/dev/null

@@ -29,7 +29,7 @@ public record PoolUse(
     return new PoolUse(
         contents.read(),
         contents.unreadableWhy(),
-        contents.thinDevices().size(),
+        contents.thinDeviceIds().size(),
         contents.foreignThinDevices(),
         contents.activeThinDevices(),
         contents.read() ? contents.usedDataBytes() : 0,

@@ -363,16 +363,13 @@ public final class FakeLvmNode implements HostCommandRunner {
     return "No devices found\n";
   }
 
-  /** thin_ls of a pool's metadata: the runtime's devices, the pool's data spread over them. */
+  /** thin_ls -o DEV of a pool's metadata: the runtime's devices. */
   private String thinLs(String metadataDevice) {
     StringBuilder out = new StringBuilder();
     activePools(
         (name, lv) -> {
           if (metadataDevice.equals("/dev/mapper/" + name + "_tmeta")) {
-            long mapped = Math.round(lv.extents * EXTENT * lv.dataPercent / 100);
-            for (long id : lv.runtimeDevices) {
-              out.append(id).append(' ').append(mapped / lv.runtimeDevices.size()).append('\n');
-            }
+            lv.runtimeDevices.forEach(id -> out.append(id).append('\n'));
           }
         });
     return out.toString();

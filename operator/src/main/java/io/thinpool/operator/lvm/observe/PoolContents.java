@@ -22,7 +22,7 @@ import java.util.Set;
  * @param ownLayers openers that are LVM's own stacking of the pool ({@code <pool>} over {@code
  *     <pool>-tpool})
  * @param mapped the thin devices mapped on the pool now (device-mapper tables)
- * @param thinDevices every thin device in the pool's metadata, active or not
+ * @param thinDeviceIds every thin device in the pool's metadata, active or not, by its id
  * @param lvmThinIds the device ids of the thin volumes LVM lists in the pool
  * @param poolUuid LVM's UUID of the pool LV: the consent token names this pool and no other
  */
@@ -34,18 +34,15 @@ public record PoolContents(
     int openCount,
     int ownLayers,
     List<MappedThinDevice> mapped,
-    List<ThinDevice> thinDevices,
+    List<Long> thinDeviceIds,
     Set<Long> lvmThinIds,
     String poolUuid) {
 
   public PoolContents {
     mapped = List.copyOf(mapped);
-    thinDevices = List.copyOf(thinDevices);
+    thinDeviceIds = List.copyOf(thinDeviceIds);
     lvmThinIds = Set.copyOf(lvmThinIds);
   }
-
-  /** A thin device in the pool's metadata and the data it maps. */
-  public record ThinDevice(long id, long mappedBytes) {}
 
   /**
    * A thin device's device-mapper table on the pool.
@@ -67,7 +64,7 @@ public record PoolContents(
 
   /** Whether the pool may hold someone's data: any thin device, any mapped block, or unknown. */
   public boolean holdsData() {
-    return !read || !thinDevices.isEmpty() || usedDataBytes > 0;
+    return !read || !thinDeviceIds.isEmpty() || usedDataBytes > 0;
   }
 
   /** Openers beyond the pool's thin devices and LVM's layer: a process (a runtime) has it open. */
@@ -92,13 +89,9 @@ public record PoolContents(
     return mapped.stream().filter(device -> !device.lvm()).toList();
   }
 
-  public long mappedBytes() {
-    return thinDevices.stream().mapToLong(ThinDevice::mappedBytes).sum();
-  }
-
   /** Thin devices LVM does not list: a runtime's (containerd, Docker) or anyone's made by hand. */
   public int foreignThinDevices() {
-    return (int) thinDevices.stream().filter(d -> !lvmThinIds.contains(d.id())).count();
+    return (int) thinDeviceIds.stream().filter(id -> !lvmThinIds.contains(id)).count();
   }
 
   /**
@@ -114,7 +107,7 @@ public record PoolContents(
             + "/"
             + usedDataBytes
             + "/"
-            + thinDevices.size()
+            + thinDeviceIds.size()
             + "/"
             + read;
     try {
@@ -132,7 +125,7 @@ public record PoolContents(
       return "what it holds cannot be read (" + unreadableWhy + "), so it counts as holding data";
     }
     int foreign = foreignThinDevices();
-    return thinDevices.size()
+    return thinDeviceIds.size()
         + " thin device(s)"
         + (foreign > 0 ? " (" + foreign + " not LVM's: a container runtime's or made by hand)" : "")
         + ", "

@@ -60,7 +60,7 @@ final class PoolContentsProbe {
           pool.uuid());
     }
     Openers openers;
-    List<PoolContents.ThinDevice> devices;
+    List<Long> devices;
     try {
       openers = openers(target.name());
       devices = thinDevicesInMetadata(vg, pool, target.name());
@@ -158,14 +158,14 @@ final class PoolContentsProbe {
   }
 
   /**
-   * Every thin device in the pool's metadata with the data it maps, read from a metadata snapshot
-   * that is released again whatever happens.
+   * The id of every thin device in the pool's metadata, read from a metadata snapshot that is
+   * released again whatever happens. Only the ids: thin_ls would walk every mapping of every device
+   * to add up what each maps, and the kernel's status already says what the pool maps.
    *
    * @throws IllegalStateException when the snapshot cannot be taken or read: the caller reports the
    *     pool as unreadable
    */
-  private List<PoolContents.ThinDevice> thinDevicesInMetadata(
-      VolumeGroup vg, LogicalVolume pool, String target) {
+  private List<Long> thinDevicesInMetadata(VolumeGroup vg, LogicalVolume pool, String target) {
     CommandResult reserve =
         runner.run(HostCommand.of("dmsetup", "message", target, "0", "reserve_metadata_snap"));
     if (!reserve.succeeded()) {
@@ -180,22 +180,20 @@ final class PoolContentsProbe {
                   "--metadata-snap",
                   "--no-headers",
                   "-o",
-                  "DEV,MAPPED_BYTES",
+                  "DEV",
                   LvmNames.devicePath(vg.name(), pool.name() + "_tmeta")));
       if (!listed.succeeded()) {
         throw new IllegalStateException(
             "thin_ls could not read the pool's metadata: " + listed.stderr().strip());
       }
-      List<PoolContents.ThinDevice> devices = new ArrayList<>();
+      List<Long> devices = new ArrayList<>();
       for (String line : listed.stdout().lines().map(String::strip).toList()) {
         if (line.isEmpty()) {
           continue;
         }
-        String[] fields = line.split("\\s+");
         try {
-          devices.add(
-              new PoolContents.ThinDevice(Long.parseLong(fields[0]), Long.parseLong(fields[1])));
-        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+          devices.add(Long.parseLong(line));
+        } catch (NumberFormatException e) {
           throw new IllegalStateException("thin_ls printed a line it should not: `" + line + "`");
         }
       }

@@ -41,7 +41,7 @@ class RecoveryPlannerTest {
             2,
             1,
             List.of(new MappedThinDevice("docker-images", true, 1)),
-            List.of(new PoolContents.ThinDevice(1, 1L << 20)),
+            List.of(1L),
             Set.of(1L),
             "pool-uuid");
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.thinpool.operator.lvm.observe.HostState;
 import io.thinpool.operator.lvm.observe.PoolContents;
 import io.thinpool.operator.lvm.observe.PoolContents.MappedThinDevice;
-import io.thinpool.operator.lvm.observe.PoolContents.ThinDevice;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +26,7 @@ class TeardownPlannerTest {
           1,
           0,
           List.of(new MappedThinDevice("runtime-snap-1", false, 0)),
-          List.of(new ThinDevice(1, 32L << 20), new ThinDevice(2, 16L << 20), new ThinDevice(3, 0)),
+          List.of(1L, 2L, 3L),
           Set.of(),
           "pool-uuid");
 
@@ -76,7 +75,7 @@ class TeardownPlannerTest {
             1,
             0,
             RUNTIME_DATA.mapped(),
-            RUNTIME_DATA.thinDevices(),
+            RUNTIME_DATA.thinDeviceIds(),
             Set.of(),
             "pool-uuid");
 
@@ -108,7 +107,7 @@ class TeardownPlannerTest {
             1,
             0,
             List.of(new MappedThinDevice("runtime-snap-7", false, 1)),
-            List.of(new ThinDevice(7, 1L << 20)),
+            List.of(7L),
             Set.of(),
             "pool-uuid");
 

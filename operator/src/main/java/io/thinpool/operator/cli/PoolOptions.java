@@ -1,8 +1,13 @@
 package io.thinpool.operator.cli;
 
+import io.thinpool.operator.lvm.spec.PoolOwner;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.rules.Defaults;
 import io.thinpool.operator.rules.PoolRules;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +38,9 @@ final class PoolOptions {
           Map.entry("chunkSize", "--chunk-size"),
           Map.entry("autoextend.profile", "--profile"),
           Map.entry("autoextend.thresholdPercent", "--threshold"),
-          Map.entry("autoextend.extendPercent", "--extend-percent"));
+          Map.entry("autoextend.extendPercent", "--extend-percent"),
+          Map.entry("owner.config", "--owner"),
+          Map.entry("owner.node", "--node"));
 
   /** The share of the VG the data and metadata LVs may each take, as the rules allow it. */
   private static final String PERCENT_OF_VG =
@@ -168,6 +175,24 @@ final class PoolOptions {
               + " runbook by hand) when they match; their data is not touched.")
   boolean adoptExisting;
 
+  @Option(
+      names = "--owner",
+      paramLabel = "CONFIG",
+      defaultValue = PoolOwner.ENGINE,
+      description =
+          "The ThinPoolConfig whose pool this is, recorded in the volume group's tags (default:"
+              + " ${DEFAULT-VALUE}, the engine's own); another config's volume group is refused.")
+  String owner;
+
+  @Option(
+      names = "--node",
+      paramLabel = "NAME",
+      defaultValue = "${env:NODE_NAME}",
+      description =
+          "This node's Kubernetes name, recorded in the volume group's tags (default: $NODE_NAME,"
+              + " else the hostname); another node's volume group is never touched.")
+  String node;
+
   /** The spec these options ask for. */
   PoolSpec spec() {
     return new PoolSpec(
@@ -183,7 +208,17 @@ final class PoolOptions {
         wipeSignatures,
         new PoolSpec.AutoextendPolicy(profile, threshold, extendPercent),
         destroyExistingData,
-        adoptExisting);
+        adoptExisting,
+        new PoolOwner(owner, node == null ? hostname() : node));
+  }
+
+  /** The kernel's host name: the node's name where NODE_NAME is not set (on the host itself). */
+  private static String hostname() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the host name; pass --node", e);
+    }
   }
 
   /** What is wrong with the spec, in the options' names rather than the resource's fields. */

@@ -1,7 +1,12 @@
 package io.thinpool.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.thinpool.operator.api.PoolParameters;
 import io.thinpool.operator.api.PoolParameters.AutoextendSpec;
+import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolConfig;
+import io.thinpool.operator.lvm.spec.PoolOwner;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.lvm.spec.PoolSpec.AutoextendPolicy;
 import io.thinpool.operator.rules.Defaults;
@@ -19,7 +24,22 @@ final class PoolSpecs {
    * fills them in; this covers objects that never went through it); a size written as the rules do
    * not allow becomes -1, which the engine's validation rejects.
    */
-  static PoolSpec of(PoolParameters parameters) {
+  static PoolSpec of(ThinPool pool) {
+    return of(pool.getSpec(), new PoolOwner(configOf(pool), pool.getSpec().nodeName));
+  }
+
+  /**
+   * The config a ThinPool is for: its controlling owner (the controller sets it), else its label.
+   */
+  private static String configOf(ThinPool pool) {
+    return pool.getMetadata().getOwnerReferences().stream()
+        .filter(reference -> HasMetadata.getKind(ThinPoolConfig.class).equals(reference.getKind()))
+        .map(OwnerReference::getName)
+        .findFirst()
+        .orElse(pool.getMetadata().getLabels().get(ThinPool.CONFIG_LABEL));
+  }
+
+  static PoolSpec of(PoolParameters parameters, PoolOwner owner) {
     AutoextendSpec policy =
         parameters.autoextend == null ? new AutoextendSpec() : parameters.autoextend;
     return new PoolSpec(
@@ -40,7 +60,8 @@ final class PoolSpecs {
             Objects.requireNonNullElse(policy.extendPercent, Defaults.EXTEND_PERCENT)),
         Objects.requireNonNullElse(
             parameters.destroyExistingDataOnDevices, Defaults.DESTROY_EXISTING_DATA),
-        Objects.requireNonNullElse(parameters.adoptExisting, Defaults.ADOPT_EXISTING));
+        Objects.requireNonNullElse(parameters.adoptExisting, Defaults.ADOPT_EXISTING),
+        owner);
   }
 
   /**

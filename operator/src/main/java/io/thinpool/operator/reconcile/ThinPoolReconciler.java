@@ -115,12 +115,12 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
       PoolEngine engine = new PoolEngine(node);
       PoolEngine.Outcome outcome;
       if (planOnly(pool)) {
-        outcome = engine.plan(PoolSpecs.of(pool.getSpec()));
+        outcome = engine.plan(PoolSpecs.of(pool));
       } else if (RepairRequest.of(pool).approved()) {
         LOG.warn("ThinPool {}: metadata repair asked for with the current token", name(pool));
-        outcome = engine.repairMetadata(PoolSpecs.of(pool.getSpec()));
+        outcome = engine.repairMetadata(PoolSpecs.of(pool));
       } else {
-        outcome = engine.reconcile(PoolSpecs.of(pool.getSpec()));
+        outcome = engine.reconcile(PoolSpecs.of(pool));
       }
       executed = outcome.executed();
       next =
@@ -190,8 +190,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
                   + " are left on the node as they are"));
       return DeleteControl.defaultDelete();
     }
-    PoolEngine.Outcome outcome =
-        new PoolEngine(node).teardown(PoolSpecs.of(pool.getSpec()), consent(pool));
+    PoolEngine.Outcome outcome = new PoolEngine(node).teardown(PoolSpecs.of(pool), consent(pool));
     if (outcome.status() == PoolEngine.Status.CONVERGED) {
       LOG.info("ThinPool {}: torn down ({} steps)", name(pool), outcome.executed().size());
       emit(
@@ -205,7 +204,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
       return DeleteControl.defaultDelete();
     }
     Plan.Refusal refusal = outcome.plan() == null ? null : outcome.plan().refusal();
-    if (refusal != null && refusal.reason() == Plan.Reason.FOREIGN_VOLUME_GROUP) {
+    if (outcome.plan() != null && outcome.plan().notOurs()) {
       // Nothing of ours is there to remove; holding the finalizer would block deletion forever.
       emit(context, pool, new PoolEvents.PoolEvent(true, "NotOurs", refusal.message()));
       return DeleteControl.defaultDelete();

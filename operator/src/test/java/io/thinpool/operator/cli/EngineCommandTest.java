@@ -3,6 +3,7 @@ package io.thinpool.operator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.thinpool.operator.Main;
+import io.thinpool.operator.lvm.spec.PoolOwner;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.rules.PoolRules;
 import java.io.IOException;
@@ -103,7 +104,9 @@ class EngineCommandTest {
             "--threshold=70",
             "--extend-percent=30",
             "--destroy-existing-data",
-            "--adopt-existing");
+            "--adopt-existing",
+            "--owner=tpc-a",
+            "--node=n1");
 
     assertThat(spec)
         .isEqualTo(
@@ -120,12 +123,14 @@ class EngineCommandTest {
                 false,
                 new PoolSpec.AutoextendPolicy("fast", 70, 30),
                 true,
-                true));
+                true,
+                new PoolOwner("tpc-a", "n1")));
   }
 
   @Test
   void withOnlyADeviceTheSpecIsTheRunbooks() {
-    assertThat(parsed("--device", "/dev/sdb")).isEqualTo(PoolSpec.runbook("/dev/sdb"));
+    assertThat(parsed("--device", "/dev/sdb", "--node", "node"))
+        .isEqualTo(PoolSpec.runbook("/dev/sdb"));
   }
 
   @Test

@@ -8,9 +8,11 @@ import io.thinpool.operator.lvm.PoolEngine.Status;
 import io.thinpool.operator.lvm.host.CommandResult;
 import io.thinpool.operator.lvm.host.HostCommand;
 import io.thinpool.operator.lvm.plan.Plan;
+import io.thinpool.operator.lvm.plan.States;
 import io.thinpool.operator.lvm.plan.Step;
 import io.thinpool.operator.lvm.plan.Step.Intent;
-import io.thinpool.operator.lvm.spec.LvmNames;
+import io.thinpool.operator.lvm.plan.TeardownConsent;
+import io.thinpool.operator.lvm.spec.PoolOwner;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.testvm.TestVm;
 import io.thinpool.operator.testvm.TestVmExtension;
@@ -103,8 +105,7 @@ class AdoptionIT {
     assertThat(checksum(vm)).isEqualTo(before);
     assertThat(vm.must("head", "-c", "36", THIN_DEVICE))
         .isEqualTo("thinpool-operator adoption test data");
-    assertThat(vm.must("vgs", "--noheadings", "-o", "vg_tags", VG).strip())
-        .isEqualTo(LvmNames.OWNER_TAG);
+    assertThat(vm.volumeGroupTags(VG)).containsExactlyInAnyOrderElementsOf(States.OURS);
     assertThat(
             vm.must("lvs", "--noheadings", "-o", "lv_profile,seg_monitor", VG + "/" + POOL).strip())
         .isEqualTo("docker-thinpool monitored");
@@ -139,5 +140,56 @@ class AdoptionIT {
     assertThat(vm.must("vgs", "--noheadings", "-o", "vg_tags", VG)).isBlank();
     assertThat(List.of(vm.must("lvs", "--noheadings", "-o", "lv_name", VG).split("\\s+")))
         .contains("precious", "images");
+  }
+
+  @Test
+  void anotherConfigsPoolIsTakenOnlyByAdoptionAndAnotherNodesIsNeverTouchedEvenWithForce(
+      TestVm vm) {
+    PoolSpec first = RUNBOOK_AS_TYPED.toBuilder().owner(new PoolOwner("first", "n1")).build();
+    PoolEngine engine = new PoolEngine(vm);
+    assertThat(engine.reconcile(first).status()).isEqualTo(Status.CONVERGED);
+    vm.must("lvcreate", "--yes", "-V", "64M", "-T", VG + "/" + POOL, "-n", "images");
+    CommandResult written =
+        vm.run(
+            HostCommand.of("dd", "of=" + THIN_DEVICE, "bs=4096", "conv=fsync", "status=none")
+                .withStdin("first config's data\n".repeat(1000)));
+    assertThat(written.succeeded()).as(written.stderr()).isTrue();
+    String before = checksum(vm);
+
+    // The same disk seen from another node (shared or moved): nothing, whatever the spec allows.
+    PoolSpec otherNode =
+        first.toBuilder()
+            .owner(new PoolOwner("first", "n2"))
+            .adoptExisting(true)
+            .destroyExistingData(true)
+            .build();
+    Outcome fromOtherNode = engine.reconcile(otherNode);
+    Outcome teardownFromOtherNode = engine.teardown(otherNode, TeardownConsent.FORCE);
+    assertThat(fromOtherNode.plan().refusal().reason()).isEqualTo(Plan.Reason.OWNED_BY_OTHER_NODE);
+    assertThat(teardownFromOtherNode.plan().refusal().reason())
+        .isEqualTo(Plan.Reason.OWNED_BY_OTHER_NODE);
+    assertThat(fromOtherNode.executed()).isEmpty();
+    assertThat(teardownFromOtherNode.executed()).isEmpty();
+
+    // A second config on the same node: refused, then adopted by opt-in, data kept.
+    PoolSpec second = first.toBuilder().owner(new PoolOwner("second", "n1")).build();
+    Outcome refused = engine.reconcile(second);
+    Outcome adopted = engine.reconcile(second.toBuilder().adoptExisting(true).build());
+    assertThat(refused.plan().refusal().reason()).isEqualTo(Plan.Reason.OWNED_BY_OTHER_CONFIG);
+    assertThat(refused.executed()).isEmpty();
+    assertThat(adopted.status()).as(String.valueOf(adopted.failure())).isEqualTo(Status.CONVERGED);
+    assertThat(adopted.executed())
+        .extracting(Step::intent)
+        .containsExactly(Intent.ADOPT_VOLUME_GROUP);
+    assertThat(vm.volumeGroupTags(VG))
+        .containsExactlyInAnyOrder(
+            "thinpool.io/managed", "thinpool.io/config=second", "thinpool.io/node=n1");
+
+    // The first config, its pool now the second's, removes nothing at its own teardown.
+    Outcome teardownByFirst = engine.teardown(first, TeardownConsent.FORCE);
+    assertThat(teardownByFirst.plan().refusal().reason())
+        .isEqualTo(Plan.Reason.OWNED_BY_OTHER_CONFIG);
+    assertThat(teardownByFirst.executed()).isEmpty();
+    assertThat(checksum(vm)).isEqualTo(before);
   }
 }

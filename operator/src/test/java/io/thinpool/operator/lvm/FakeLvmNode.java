@@ -219,9 +219,13 @@ public final class FakeLvmNode implements HostCommandRunner {
         return "";
       case "vgcreate":
         Vg vg = new Vg();
-        vg.tags.add(a.get(2));
-        vgs.put(a.get(3), vg);
-        a.subList(4, a.size()).forEach(d -> pvs.put(d, a.get(3)));
+        int name = 1;
+        for (; a.get(name).equals("--addtag"); name += 2) {
+          vg.tags.add(a.get(name + 1));
+        }
+        String vgName = a.get(name);
+        vgs.put(vgName, vg);
+        a.subList(name + 1, a.size()).forEach(d -> pvs.put(d, vgName));
         return "";
       case "vgextend":
         a.subList(2, a.size()).forEach(d -> pvs.put(d, a.get(1)));

@@ -11,7 +11,6 @@ import io.thinpool.operator.lvm.plan.States;
 import io.thinpool.operator.lvm.plan.Step;
 import io.thinpool.operator.lvm.plan.Step.Intent;
 import io.thinpool.operator.lvm.plan.TeardownConsent;
-import io.thinpool.operator.lvm.spec.LvmNames;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.testvm.TestVm;
 import io.thinpool.operator.testvm.TestVmExtension;
@@ -53,8 +52,7 @@ abstract class PoolEngineIT {
     assertThat(report.profileAttached()).isTrue();
     assertThat(report.monitored()).isTrue();
     assertThat(report.devices()).containsExactly(disk(1));
-    assertThat(vm.must("vgs", "--noheadings", "-o", "vg_tags", "docker").strip())
-        .isEqualTo(LvmNames.OWNER_TAG);
+    assertThat(vm.volumeGroupTags("docker")).containsExactlyInAnyOrderElementsOf(States.OURS);
     assertThat(
             vm.must("lvs", "--noheadings", "-o", "lv_profile,seg_monitor", "docker/thinpool")
                 .strip())

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.api.ThinPoolConfigSpec;
 import io.thinpool.operator.api.ThinPoolSpec;
+import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.rules.PoolRules;
 import io.thinpool.operator.rules.SelectorRules;
 import io.thinpool.operator.testk8s.KubeApi;
@@ -397,7 +398,10 @@ class RulesParityIT {
 
   /** The agent's view: the spec as it deserializes it, converted and validated by the engine. */
   private static Verdict agent(Map<String, Object> spec) {
-    return validated(spec, ThinPoolSpec.class, parsed -> PoolSpecs.of(parsed).validationErrors());
+    return validated(
+        spec,
+        ThinPoolSpec.class,
+        parsed -> PoolSpecs.of(parsed, PoolSpec.runbook().owner()).validationErrors());
   }
 
   /** The controller's view of a node selector. */

@@ -203,7 +203,10 @@ class ThinPoolAgentIT {
     ThinPool planned = get("planned.node-a");
     assertThat(planned.getStatus().plannedSteps)
         .extracting(step -> step.command)
-        .startsWith("pvcreate /dev/sdb", "vgcreate --addtag thinpool.io/managed docker /dev/sdb");
+        .startsWith(
+            "pvcreate /dev/sdb",
+            "vgcreate --addtag thinpool.io/managed --addtag thinpool.io/config=runbook"
+                + " --addtag thinpool.io/node=node-a docker /dev/sdb");
     assertThat(planned.getStatus().plannedSteps).allMatch(step -> !step.reason.isBlank());
     assertThat(nodeA.commands()).noneMatch(c -> c.startsWith("pvcreate"));
 

@@ -51,7 +51,9 @@ class ThinPoolStatusesTest {
     assertThat(condition(status, "Ready").getReason()).isEqualTo(ConditionTypes.PLAN_WAITING);
     assertThat(status.plannedSteps)
         .extracting(step -> step.command)
-        .startsWith("pvcreate /dev/sdb", "vgcreate --addtag thinpool.io/managed docker /dev/sdb");
+        .startsWith(
+            "pvcreate /dev/sdb",
+            "vgcreate --addtag thinpool.io/managed --addtag thinpool.io/config=engine --addtag thinpool.io/node=node docker /dev/sdb");
     assertThat(status.plannedSteps.get(0).reason).contains("/dev/sdb");
     assertThat(status.pool).isNull();
     assertThat(node.commands()).noneMatch(c -> c.startsWith("pvcreate"));

@@ -125,6 +125,11 @@ public final class TestVm implements HostCommandRunner, AutoCloseable {
     return node.must(argv);
   }
 
+  /** The tags of a volume group, as LVM lists them. */
+  public List<String> volumeGroupTags(String volumeGroup) {
+    return List.of(must("vgs", "--noheadings", "-o", "vg_tags", volumeGroup).strip().split(","));
+  }
+
   /**
    * Back to blank disks: every VG removed, every device-mapper table gone, signatures wiped,
    * profiles the tests wrote removed, LVM's backups and devices file gone, and dmeventd back and

@@ -1,6 +1,5 @@
 package io.thinpool.operator.lvm.observe;
 
-import io.thinpool.operator.lvm.spec.LvmNames;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,10 +53,6 @@ public record HostState(
 
     public Optional<LogicalVolume> logicalVolume(String name) {
       return logicalVolumes.stream().filter(lv -> lv.name().equals(name)).findFirst();
-    }
-
-    public boolean ownedByUs() {
-      return tags.contains(LvmNames.OWNER_TAG);
     }
   }
 

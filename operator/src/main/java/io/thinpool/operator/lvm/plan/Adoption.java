@@ -4,7 +4,7 @@ import io.thinpool.operator.lvm.observe.HostState;
 import io.thinpool.operator.lvm.observe.HostState.LogicalVolume;
 import io.thinpool.operator.lvm.observe.HostState.PhysicalVolume;
 import io.thinpool.operator.lvm.observe.HostState.VolumeGroup;
-import io.thinpool.operator.lvm.spec.LvmNames;
+import io.thinpool.operator.lvm.spec.PoolOwner;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * Taking over a volume group and pool of the spec's names that thinpool-operator did not create
- * (made by hand with the runbook), when the spec opts in ({@link PoolSpec#adoptExisting()}).
+ * (made by hand with the runbook), or made for another ThinPoolConfig on this node (kept by its
+ * deletionPolicy Retain), when the spec opts in ({@link PoolSpec#adoptExisting()}).
  *
  * <p>What must match, or adoption is refused with the reason: the pool exists and is a thin pool;
  * the volume group's physical volumes are exactly the spec's devices (so the spec describes the
@@ -72,16 +73,17 @@ final class Adoption {
     return Optional.of(
         "volume group "
             + spec.volumeGroup()
-            + " was not made by thinpool-operator and does not match the spec, so it is not"
-            + " adopted: "
+            + " is not this config's and does not match the spec, so it is not adopted: "
             + String.join("; ", reasons));
   }
 
   /** The step that makes the VG ours, saying what was found. */
   static Step tag(PoolSpec spec, HostState state, VolumeGroup vg) {
     List<String> thinVolumes = thinVolumes(spec, vg);
-    return Step.of(
+    return new Step(
         Step.Intent.ADOPT_VOLUME_GROUP,
+        Ownership.retag(spec, vg),
+        "",
         "adopt volume group "
             + spec.volumeGroup()
             + " on "
@@ -91,11 +93,13 @@ final class Adoption {
             + (thinVolumes.isEmpty()
                 ? ""
                 : " and its thin volumes " + String.join(", ", thinVolumes) + " (kept as they are)")
-            + ": tag it as owned by thinpool-operator",
-        "vgchange",
-        "--addtag",
-        LvmNames.OWNER_TAG,
-        spec.volumeGroup());
+            + PoolOwner.configOf(vg.tags())
+                .map(config -> ", until now ThinPoolConfig " + config + "'s")
+                .orElse("")
+            + ": tag it as owned by thinpool-operator for config "
+            + spec.owner().config()
+            + " on node "
+            + spec.owner().node());
   }
 
   private static List<String> members(HostState state, VolumeGroup vg) {

@@ -25,8 +25,9 @@ public final class MetadataRepair {
   public static Plan plan(PoolSpec spec, HostState state) {
     String poolPath = LvmNames.lvPath(spec.volumeGroup(), spec.poolName());
     Optional<VolumeGroup> vg = state.volumeGroup(spec.volumeGroup());
-    if (vg.isPresent() && !vg.get().ownedByUs()) {
-      return Plan.refusedForeignVolumeGroup(spec.volumeGroup());
+    Optional<Plan> notOurs = vg.flatMap(g -> Ownership.refusal(spec, g));
+    if (notOurs.isPresent()) {
+      return notOurs.get();
     }
     Optional<LogicalVolume> pool =
         vg.flatMap(g -> g.logicalVolume(spec.poolName())).filter(LogicalVolume::thinPool);

@@ -37,6 +37,10 @@ public record Plan(
   public enum Reason {
     INVALID_SPEC,
     FOREIGN_VOLUME_GROUP,
+    /** The volume group is another ThinPoolConfig's on this node: only adoption takes it over. */
+    OWNED_BY_OTHER_CONFIG,
+    /** The volume group is another node's (a shared disk): never touched. */
+    OWNED_BY_OTHER_NODE,
     /** The spec asks to adopt a volume group that does not match it. */
     ADOPTION_MISMATCH,
     NO_USABLE_DEVICE,
@@ -55,6 +59,15 @@ public record Plan(
     PROFILE_SHARED,
     /** A metadata repair was asked for, but there is no inactive pool of ours to repair. */
     NOTHING_TO_REPAIR
+  }
+
+  /** Whether this refusal says the volume group is not this owner's to change or remove. */
+  public boolean notOurs() {
+    return refusal != null
+        && switch (refusal.reason()) {
+          case FOREIGN_VOLUME_GROUP, OWNED_BY_OTHER_CONFIG, OWNED_BY_OTHER_NODE -> true;
+          default -> false;
+        };
   }
 
   public static Plan refused(Reason reason, String message, List<ExcludedDevice> excluded) {

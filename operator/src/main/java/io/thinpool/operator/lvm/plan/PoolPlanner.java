@@ -54,12 +54,17 @@ public final class PoolPlanner {
     if (!errors.isEmpty()) {
       return Plan.refused(Reason.INVALID_SPEC, String.join("; ", errors), List.of());
     }
-    Optional<VolumeGroup> foreign =
-        state.volumeGroup(spec.volumeGroup()).filter(vg -> !vg.ownedByUs());
-    if (foreign.isPresent() && !spec.adoptExisting()) {
-      return Plan.refusedForeignVolumeGroup(spec.volumeGroup());
+    Optional<VolumeGroup> vg = state.volumeGroup(spec.volumeGroup());
+    Optional<Plan> notOurs = vg.flatMap(g -> Ownership.refusal(spec, g));
+    boolean adoptable =
+        vg.map(g -> Ownership.of(g, spec.owner()))
+            .filter(o -> o == Ownership.UNMANAGED || o == Ownership.OTHER_CONFIG)
+            .isPresent();
+    if (notOurs.isPresent() && !(adoptable && spec.adoptExisting())) {
+      return notOurs.get();
     }
-    Optional<String> mismatch = foreign.flatMap(vg -> Adoption.mismatch(spec, state, vg));
+    Optional<String> mismatch =
+        vg.filter(g -> adoptable).flatMap(g -> Adoption.mismatch(spec, state, g));
     if (mismatch.isPresent()) {
       return Plan.refused(Reason.ADOPTION_MISMATCH, mismatch.get(), List.of());
     }
@@ -79,7 +84,7 @@ public final class PoolPlanner {
     if (refusal.isPresent()) {
       return refusal.get();
     }
-    vg.filter(g -> !g.ownedByUs()).ifPresent(g -> steps.add(Adoption.tag(spec, state, g)));
+    vg.ifPresent(this::claim);
     steps.addAll(Leftovers.removal(leftovers, LEFTOVER_WHY));
     prepareDevices();
     volumeGroup();
@@ -91,6 +96,17 @@ public final class PoolPlanner {
     profile();
     monitoring();
     return new Plan(steps, devices.excluded(), notes, null);
+  }
+
+  /** Adopt the volume group, or record its owner when an earlier version made it. */
+  private void claim(VolumeGroup group) {
+    switch (Ownership.of(group, spec.owner())) {
+      case UNMANAGED, OTHER_CONFIG -> steps.add(Adoption.tag(spec, state, group));
+      case UNRECORDED -> steps.add(Ownership.record(spec, group));
+      case OURS, OTHER_NODE -> {
+        // Ours already; another node's never reaches here (refused in plan).
+      }
+    }
   }
 
   /** What the node must change before anything may be done: no usable device, a busy leftover. */
@@ -145,8 +161,11 @@ public final class PoolPlanner {
   private void volumeGroup() {
     List<String> joining = devices.joining();
     if (vg.isEmpty()) {
-      List<String> argv =
-          new ArrayList<>(List.of("vgcreate", "--addtag", LvmNames.OWNER_TAG, spec.volumeGroup()));
+      List<String> argv = new ArrayList<>(List.of("vgcreate", "--addtag", LvmNames.OWNER_TAG));
+      for (String tag : spec.owner().tags()) {
+        argv.addAll(List.of("--addtag", tag));
+      }
+      argv.add(spec.volumeGroup());
       argv.addAll(joining);
       steps.add(
           new Step(
@@ -155,7 +174,10 @@ public final class PoolPlanner {
               "",
               "create volume group "
                   + spec.volumeGroup()
-                  + ", tagged as owned by thinpool-operator"));
+                  + ", tagged as owned by thinpool-operator for config "
+                  + spec.owner().config()
+                  + " on node "
+                  + spec.owner().node()));
     } else if (!joining.isEmpty()) {
       List<String> argv = new ArrayList<>(List.of("vgextend", spec.volumeGroup()));
       argv.addAll(joining);

@@ -32,16 +32,9 @@ public final class RecoveryPlanner {
               "volume group " + spec.volumeGroup() + " does not exist: there is no pool to recover",
               List.of()));
     }
-    if (!vg.get().ownedByUs()) {
-      return Optional.of(
-          Plan.refused(
-              Reason.FOREIGN_VOLUME_GROUP,
-              "volume group "
-                  + spec.volumeGroup()
-                  + " is not tagged "
-                  + LvmNames.OWNER_TAG
-                  + ": never restored",
-              List.of()));
+    Optional<Plan> notOurs = Ownership.refusal(spec, vg.get());
+    if (notOurs.isPresent()) {
+      return notOurs;
     }
     PoolContents contents = state.poolContents();
     if (contents.otherOpeners() > 0 || !contents.openThinDevices().isEmpty()) {

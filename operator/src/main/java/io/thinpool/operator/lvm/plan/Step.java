@@ -20,8 +20,13 @@ public record Step(Intent intent, List<String> argv, String stdin, String why) {
     CREATE_PHYSICAL_VOLUME,
     CREATE_VOLUME_GROUP,
     EXTEND_VOLUME_GROUP,
-    /** vgchange --addtag on a volume group made without us that matches the spec: adoption. */
+    /**
+     * vgchange of the owner's tags on a volume group made without us, or for another config on this
+     * node, that matches the spec: adoption.
+     */
     ADOPT_VOLUME_GROUP,
+    /** vgchange --addtag of the owner on a volume group an earlier version made (no owner yet). */
+    RECORD_OWNER,
     ACTIVATE_POOL,
     SET_ZEROING,
     /** lvextend of the pool to the spec's share of the volume group. */

@@ -25,8 +25,9 @@ final class TeardownPlanner {
 
   static Plan plan(PoolSpec spec, HostState state, TeardownConsent consent) {
     Optional<VolumeGroup> vg = state.volumeGroup(spec.volumeGroup());
-    if (vg.isPresent() && !vg.get().ownedByUs()) {
-      return Plan.refusedForeignVolumeGroup(spec.volumeGroup());
+    Optional<Plan> notOurs = vg.flatMap(g -> Ownership.refusal(spec, g));
+    if (notOurs.isPresent()) {
+      return notOurs.get();
     }
     List<Step> steps = new ArrayList<>();
     if (vg.isPresent()) {

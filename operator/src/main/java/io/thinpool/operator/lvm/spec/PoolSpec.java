@@ -24,6 +24,7 @@ import java.util.List;
  * @param adoptExisting explicit opt-in to take over a volume group and pool of these names that
  *     thinpool-operator did not create, when they match (see {@link
  *     io.thinpool.operator.lvm.plan.Adoption})
+ * @param owner the config and node this pool is for, recorded in the volume group's tags
  */
 public record PoolSpec(
     List<String> devices,
@@ -38,7 +39,8 @@ public record PoolSpec(
     boolean wipeSignatures,
     AutoextendPolicy autoextend,
     boolean destroyExistingData,
-    boolean adoptExisting) {
+    boolean adoptExisting,
+    PoolOwner owner) {
 
   /**
    * The autoextend policy written to {@code /etc/lvm/profile/<profile>.profile}.
@@ -61,7 +63,10 @@ public record PoolSpec(
     devices = List.copyOf(devices);
   }
 
-  /** The runbook's pool on the given devices. */
+  /**
+   * The runbook's pool on the given devices, owned by the engine command on a node named {@code
+   * node}.
+   */
   public static PoolSpec runbook(String... devices) {
     return new PoolSpec(
         List.of(devices),
@@ -76,7 +81,8 @@ public record PoolSpec(
         Defaults.WIPE_SIGNATURES,
         AutoextendPolicy.RUNBOOK,
         Defaults.DESTROY_EXISTING_DATA,
-        Defaults.ADOPT_EXISTING);
+        Defaults.ADOPT_EXISTING,
+        new PoolOwner(PoolOwner.ENGINE, "node"));
   }
 
   public Builder toBuilder() {
@@ -98,6 +104,7 @@ public record PoolSpec(
     private AutoextendPolicy autoextend;
     private boolean destroyExistingData;
     private boolean adoptExisting;
+    private PoolOwner owner;
 
     private Builder(PoolSpec from) {
       devices = from.devices;
@@ -113,6 +120,7 @@ public record PoolSpec(
       autoextend = from.autoextend;
       destroyExistingData = from.destroyExistingData;
       adoptExisting = from.adoptExisting;
+      owner = from.owner;
     }
 
     public Builder devices(String... paths) {
@@ -172,6 +180,11 @@ public record PoolSpec(
       return this;
     }
 
+    public Builder owner(PoolOwner of) {
+      owner = of;
+      return this;
+    }
+
     public PoolSpec build() {
       return new PoolSpec(
           devices,
@@ -186,7 +199,8 @@ public record PoolSpec(
           wipeSignatures,
           autoextend,
           destroyExistingData,
-          adoptExisting);
+          adoptExisting,
+          owner);
     }
   }
 
@@ -213,6 +227,11 @@ public record PoolSpec(
       errors.addAll(PoolRules.profileErrors(autoextend.profile()));
       errors.addAll(
           PoolRules.autoextendErrors(autoextend.thresholdPercent(), autoextend.extendPercent()));
+    }
+    if (owner == null) {
+      errors.add("owner: is required");
+    } else {
+      errors.addAll(owner.validationErrors());
     }
     return errors;
   }

@@ -110,7 +110,8 @@ class HostObserverTest {
     assertThat(pool.profile()).isEqualTo("docker-thinpool");
     assertThat(pool.dataPercent()).isEqualTo(0.0);
     assertThat(pool.metadataPercent()).isEqualTo(10.04);
-    assertThat(state.volumeGroup("docker").orElseThrow().ownedByUs()).isTrue();
+    assertThat(state.volumeGroup("docker").orElseThrow().tags())
+        .containsExactly(LvmNames.OWNER_TAG, "thinpool.io/config=engine", "thinpool.io/node=node");
     assertThat(state.volumeGroup("docker").orElseThrow().freeExtents()).isEqualTo(2);
     assertThat(state.profile("docker-thinpool")).contains(PROFILE);
     assertThat(PoolPlanner.plan(PoolSpec.runbook("/dev/vdb"), state).isEmpty()).isTrue();

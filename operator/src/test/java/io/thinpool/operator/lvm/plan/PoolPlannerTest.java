@@ -37,7 +37,7 @@ class PoolPlannerTest {
     assertThat(lines(plan))
         .containsExactly(
             "pvcreate /dev/sdb",
-            "vgcreate --addtag thinpool.io/managed docker /dev/sdb",
+            "vgcreate --addtag thinpool.io/managed --addtag thinpool.io/config=engine --addtag thinpool.io/node=node docker /dev/sdb",
             "lvcreate --wipesignatures y --yes -n thinpool docker -l 90%VG",
             "lvcreate --wipesignatures y --yes -n thinpoolmeta docker -l 5%VG",
             "lvconvert -y --zero n -c 512K --thinpool docker/thinpool --poolmetadata docker/thinpoolmeta",
@@ -70,13 +70,14 @@ class PoolPlannerTest {
             false,
             new PoolSpec.AutoextendPolicy("tp-70", 70, 10),
             false,
-            false);
+            false,
+            PoolSpec.runbook().owner());
 
     Plan plan = PoolPlanner.plan(custom, node().disk("/dev/sdc").build());
 
     assertThat(lines(plan))
         .contains(
-            "vgcreate --addtag thinpool.io/managed vg-data /dev/sdc",
+            "vgcreate --addtag thinpool.io/managed --addtag thinpool.io/config=engine --addtag thinpool.io/node=node vg-data /dev/sdc",
             "lvcreate --wipesignatures n --yes -n pool0 vg-data -l 60%VG",
             "lvcreate --wipesignatures n --yes -n pool0meta vg-data -l 2%VG",
             "lvconvert -y --zero y -c 64K --thinpool vg-data/pool0 --poolmetadata vg-data/pool0meta",
@@ -180,7 +181,7 @@ class PoolPlannerTest {
             "pvcreate /dev/sdb",
             "wipefs --all -- /dev/sdc",
             "pvcreate /dev/sdc",
-            "vgcreate --addtag thinpool.io/managed docker /dev/sdb /dev/sdc");
+            "vgcreate --addtag thinpool.io/managed --addtag thinpool.io/config=engine --addtag thinpool.io/node=node docker /dev/sdb /dev/sdc");
   }
 
   @Test
@@ -224,7 +225,9 @@ class PoolPlannerTest {
     Plan plan = PoolPlanner.plan(spec, state);
 
     assertThat(lines(plan))
-        .startsWith("pvcreate /dev/sdb", "vgcreate --addtag thinpool.io/managed docker /dev/sdb");
+        .startsWith(
+            "pvcreate /dev/sdb",
+            "vgcreate --addtag thinpool.io/managed --addtag thinpool.io/config=engine --addtag thinpool.io/node=node docker /dev/sdb");
     assertThat(plan.excludedDevices())
         .extracting(Plan.ExcludedDevice::reason)
         .containsExactly(
@@ -248,7 +251,9 @@ class PoolPlannerTest {
     Plan wiped = PoolPlanner.plan(spec.toBuilder().destroyExistingData(true).build(), state);
 
     assertThat(lines(kept))
-        .startsWith("pvcreate /dev/sdb", "vgcreate --addtag thinpool.io/managed docker /dev/sdb");
+        .startsWith(
+            "pvcreate /dev/sdb",
+            "vgcreate --addtag thinpool.io/managed --addtag thinpool.io/config=engine --addtag thinpool.io/node=node docker /dev/sdb");
     assertThat(kept.excludedDevices())
         .extracting(Plan.ExcludedDevice::reason)
         .containsExactly(
@@ -274,7 +279,9 @@ class PoolPlannerTest {
         node().link("/dev/disk/by-id/wwn-0x5000c500a1b2c3d4", "/dev/sdb").disk("/dev/sdb").build();
 
     assertThat(lines(PoolPlanner.plan(spec, state)))
-        .startsWith("pvcreate /dev/sdb", "vgcreate --addtag thinpool.io/managed docker /dev/sdb");
+        .startsWith(
+            "pvcreate /dev/sdb",
+            "vgcreate --addtag thinpool.io/managed --addtag thinpool.io/config=engine --addtag thinpool.io/node=node docker /dev/sdb");
   }
 
   @Test
@@ -323,7 +330,10 @@ class PoolPlannerTest {
             Step.Intent.PUT_PROFILE_IN_PLACE,
             Step.Intent.ATTACH_PROFILE,
             Step.Intent.ENABLE_MONITORING);
-    assertThat(lines(plan).get(0)).isEqualTo("vgchange --addtag thinpool.io/managed docker");
+    assertThat(lines(plan).get(0))
+        .isEqualTo(
+            "vgchange --addtag thinpool.io/managed --addtag thinpool.io/config=engine"
+                + " --addtag thinpool.io/node=node docker");
     assertThat(plan.steps().get(0).why())
         .contains("on /dev/sdb")
         .contains("thin volumes images (kept as they are)");

@@ -27,7 +27,7 @@ class RecoveryPlannerTest {
                 .orElseThrow()
                 .refusal()
                 .message())
-        .contains("never restored");
+        .contains("never modifies");
   }
 
   @Test

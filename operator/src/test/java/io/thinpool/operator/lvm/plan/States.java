@@ -16,9 +16,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** Builds host observations for planner tests, in the shapes the real observer produces. */
 public final class States {
+
+  /** The tags of a volume group the runbook spec's owner made: the mark, the config, the node. */
+  public static final List<String> OURS =
+      Stream.concat(Stream.of(LvmNames.OWNER_TAG), PoolSpec.runbook().owner().tags().stream())
+          .toList();
 
   public static final long MIB = 1024 * 1024;
   public static final long EXTENT = 4 * MIB;
@@ -78,6 +84,12 @@ public final class States {
 
   public States vg(
       String name, boolean ours, long extents, long freeExtents, LogicalVolume... lvs) {
+    return vg(name, ours ? OURS : List.of(), extents, freeExtents, lvs);
+  }
+
+  /** A volume group with these tags: an owner's, or none. */
+  public States vg(
+      String name, List<String> tags, long extents, long freeExtents, LogicalVolume... lvs) {
     groups.add(
         new VolumeGroup(
             name,
@@ -86,7 +98,7 @@ public final class States {
             EXTENT,
             extents,
             freeExtents,
-            ours ? List.of(LvmNames.OWNER_TAG) : List.of(),
+            tags,
             List.of(lvs)));
     return this;
   }

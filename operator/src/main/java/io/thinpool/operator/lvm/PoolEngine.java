@@ -119,6 +119,21 @@ public final class PoolEngine {
     }
   }
 
+  /**
+   * Whether two device lists name a disk in common, by what their paths resolve to on the node: a
+   * kernel name and a /dev/disk/by-id link to it are one disk.
+   */
+  public boolean shareADisk(List<String> some, List<String> others) {
+    if (some.stream().anyMatch(others::contains)) {
+      return true;
+    }
+    List<String> all = new ArrayList<>(some);
+    all.addAll(others);
+    List<String> resolved = observer.realPaths(all);
+    return resolved.subList(0, some.size()).stream()
+        .anyMatch(resolved.subList(some.size(), resolved.size())::contains);
+  }
+
   public Outcome reconcile(PoolSpec spec) {
     return underNodeLock("reconcile", spec, () -> build(spec));
   }

@@ -272,8 +272,8 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
   }
 
   /**
-   * Another ThinPool on this node created earlier that claims the same volume group or a device of
-   * this one: then this one must not touch anything.
+   * Another ThinPool on this node created earlier that claims the same volume group or a disk of
+   * this one, whatever path names it: then this one must not touch anything.
    */
   private Optional<ThinPool> olderClaimant(ThinPool pool, Context<ThinPool> context) {
     Comparator<ThinPool> age =
@@ -288,7 +288,8 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
         .filter(
             other ->
                 Objects.equals(other.getSpec().volumeGroup, pool.getSpec().volumeGroup)
-                    || other.getSpec().devices.stream().anyMatch(pool.getSpec().devices::contains))
+                    || new PoolEngine(node)
+                        .shareADisk(other.getSpec().devices, pool.getSpec().devices))
         .min(age);
   }
 

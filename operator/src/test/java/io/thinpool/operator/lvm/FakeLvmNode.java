@@ -30,6 +30,7 @@ public final class FakeLvmNode implements HostCommandRunner {
 
   private final Map<String, Long> disks = new LinkedHashMap<>();
   private final Map<String, String> signatures = new LinkedHashMap<>();
+  private final Map<String, String> links = new LinkedHashMap<>();
   private final Map<String, String> pvs = new LinkedHashMap<>();
   private final Map<String, Vg> vgs = new LinkedHashMap<>();
   private final Map<String, String> files = new LinkedHashMap<>();
@@ -67,6 +68,12 @@ public final class FakeLvmNode implements HostCommandRunner {
     for (String device : devices) {
       disks.put(device, diskBytes);
     }
+  }
+
+  /** A /dev/disk/by-id style link to one of the disks. */
+  public FakeLvmNode withLink(String link, String device) {
+    links.put(link, device);
+    return this;
   }
 
   public FakeLvmNode withSignature(String device, String type) {
@@ -188,7 +195,10 @@ public final class FakeLvmNode implements HostCommandRunner {
       case "lsblk":
         return lsblk();
       case "realpath":
-        return String.join("\n", a.subList(3, a.size())) + "\n";
+        return a.subList(3, a.size()).stream()
+                .map(path -> links.getOrDefault(path, path))
+                .collect(java.util.stream.Collectors.joining("\n"))
+            + "\n";
       case "wipefs":
         if (a.get(1).equals("--all")) {
           signatures.remove(a.get(3));

@@ -268,6 +268,25 @@ class ThinPoolAgentIT {
   }
 
   @Test
+  void whenTwoThinPoolsNameOneDiskByDifferentPathsThenTheNewerOneIsAConflict() {
+    nodeA.withLink("/dev/disk/by-id/wwn-0x5000c500a1b2c3d4", "/dev/sdb");
+    client.resource(pool("first.node-a", "node-a", "/dev/sdb")).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready("first.node-a"));
+    ThinPool second = pool("second.node-a", "node-a", "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4");
+    second.getSpec().volumeGroup = "other";
+    client.resource(second).create();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                get("second.node-a").getStatus() != null
+                    && Conditions.isTrue(
+                        get("second.node-a").getStatus().conditions, ConditionTypes.CONFLICT));
+    assertThat(nodeA.commands()).noneMatch(c -> c.contains("other"));
+  }
+
+  @Test
   void deletingWithRetainLeavesLvmAloneAndWithDeleteTearsItDown() {
     client.resource(pool("keep.node-a", "node-a", "/dev/sdb")).create();
     await().atMost(Duration.ofSeconds(30)).until(() -> ready("keep.node-a"));

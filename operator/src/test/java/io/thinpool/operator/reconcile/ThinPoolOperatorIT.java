@@ -76,7 +76,8 @@ class ThinPoolOperatorIT {
                   .endMetadata()
                   .build())
           .create();
-      hosts.put(name, new FakeLvmNode(DISK, "/dev/sdb"));
+      // The samples name the disk by a stable link, as users should.
+      hosts.put(name, new FakeLvmNode(DISK, "/dev/sdb").withLink(SAMPLE_DISK_LINK, "/dev/sdb"));
       start(
           Operators.agent(
               KubeApi.as(client, KubeApi.AGENT),
@@ -191,6 +192,8 @@ class ThinPoolOperatorIT {
             });
     assertThat(hosts.get("node-c").commands()).noneMatch(c -> c.startsWith("pvcreate"));
   }
+
+  private static final String SAMPLE_DISK_LINK = "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4";
 
   private static void label(String node, String storage) {
     client

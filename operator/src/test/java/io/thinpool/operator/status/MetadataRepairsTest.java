@@ -100,7 +100,7 @@ class MetadataRepairsTest {
             "docker", 2044 * MIB, 8 * MIB, 4 * MIB, 511, 2, List.of(LvmNames.OWNER_TAG), lvs);
     return new HostState(
         List.of(vg),
-        List.of(new PhysicalVolume("/dev/sdb", "docker", 2044 * MIB, 8 * MIB, 1)),
+        List.of(new PhysicalVolume("/dev/sdb", "docker", 2044 * MIB, 8 * MIB, 1, "")),
         Map.of(),
         List.of(),
         Map.of(),

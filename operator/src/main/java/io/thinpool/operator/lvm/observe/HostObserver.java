@@ -52,7 +52,7 @@ public final class HostObserver {
           "--configreport",
           "pv",
           "-o",
-          "pv_name,vg_name,pv_size,pv_free,pv_mda_used_count",
+          "pv_name,vg_name,pv_size,pv_free,pv_mda_used_count,pv_uuid",
           "--configreport",
           "lv",
           "-o",
@@ -114,8 +114,8 @@ public final class HostObserver {
               .filter(path -> !memberOf(report, path, spec.volumeGroup()))
               .distinct()
               .toList();
-      resolved = linkTargets;
       signatures = present.isEmpty() ? Map.of() : probeSignatures(present);
+      resolved = byIdentity(unknown, linkTargets, signatures, report);
     }
 
     Optional<LogicalVolume> poolLv = vg.flatMap(g -> g.logicalVolume(spec.poolName()));
@@ -149,16 +149,47 @@ public final class HostObserver {
         containerd);
   }
 
+  /**
+   * Each listed device's name as the observation knows it: its link target, or, when its LVM label
+   * is a PV that LVM lists under another name (a /dev/mapper name for a dm-N, say), that PV's name.
+   * A device is the same PV by its UUID, whatever path names it.
+   */
+  private static Map<String, String> byIdentity(
+      List<String> devices,
+      Map<String, String> linkTargets,
+      Map<String, List<Signature>> signatures,
+      LvmReport report) {
+    Map<String, String> resolved = new LinkedHashMap<>(linkTargets);
+    for (String device : devices) {
+      String path = linkTargets.getOrDefault(device, device);
+      signatures.getOrDefault(path, List.of()).stream()
+          .filter(Signature::lvmLabel)
+          .flatMap(
+              label ->
+                  report.physicalVolumes.stream()
+                      .filter(pv -> !pv.uuid().isEmpty() && pv.uuid().equals(label.uuid())))
+          .findFirst()
+          .filter(pv -> !pv.name().equals(path))
+          .ifPresent(pv -> resolved.put(device, pv.name()));
+    }
+    return resolved;
+  }
+
   private static boolean memberOf(LvmReport report, String device, String volumeGroup) {
     return report.physicalVolumes.stream()
         .anyMatch(pv -> pv.name().equals(device) && pv.volumeGroup().equals(volumeGroup));
   }
 
-  /** Follows /dev/disk/by-* links; paths that already are kernel names resolve to themselves. */
-  private Map<String, String> resolve(List<String> devices) {
+  /** The paths with every link followed (kernel names stay as they are), in order. */
+  public List<String> realPaths(List<String> devices) {
     List<String> argv = new ArrayList<>(List.of("realpath", "-m", "--"));
     argv.addAll(devices);
-    List<String> lines = runner.runChecked(HostCommand.of(argv)).lines().toList();
+    return runner.runChecked(HostCommand.of(argv)).lines().toList();
+  }
+
+  /** Follows /dev/disk/by-* links; paths that already are kernel names resolve to themselves. */
+  private Map<String, String> resolve(List<String> devices) {
+    List<String> lines = realPaths(devices);
     Map<String, String> resolved = new LinkedHashMap<>();
     for (int i = 0; i < devices.size() && i < lines.size(); i++) {
       if (!devices.get(i).equals(lines.get(i))) {
@@ -220,7 +251,11 @@ public final class HostObserver {
               .orElse(name);
       signatures
           .computeIfAbsent(path, p -> new ArrayList<>())
-          .add(new Signature(node.path("type").asText(), node.path("offset").asText()));
+          .add(
+              new Signature(
+                  node.path("type").asText(),
+                  node.path("offset").asText(),
+                  node.path("uuid").asText("")));
     }
     return signatures;
   }
@@ -259,7 +294,8 @@ public final class HostObserver {
                 pv.path("vg_name").asText(),
                 pv.path("pv_size").asLong(),
                 pv.path("pv_free").asLong(),
-                pv.path("pv_mda_used_count").asInt()));
+                pv.path("pv_mda_used_count").asInt(),
+                pv.path("pv_uuid").asText("")));
       }
       for (JsonNode vg : entry.path("vg")) {
         groups.add(

@@ -101,7 +101,12 @@ public record HostState(
    * counts the metadata areas on it that hold its VG's metadata (pvcreate makes one).
    */
   public record PhysicalVolume(
-      String name, String volumeGroup, long sizeBytes, long freeBytes, int metadataAreasInUse) {
+      String name,
+      String volumeGroup,
+      long sizeBytes,
+      long freeBytes,
+      int metadataAreasInUse,
+      String uuid) {
     /** What LVM names the VG of a PV marked in use when no readable disk holds that VG. */
     static final String UNKNOWN_VOLUME_GROUP = "[unknown]";
 
@@ -140,7 +145,19 @@ public record HostState(
   }
 
   /** A signature wipefs found on a device: a filesystem, a partition table, an LVM label... */
-  public record Signature(String type, String offset) {}
+  /**
+   * A signature on a device, as wipefs finds it.
+   *
+   * @param uuid the signature's UUID (for an LVM label, the PV's UUID); empty when it has none
+   */
+  public record Signature(String type, String offset, String uuid) {
+    /** wipefs's name for an LVM physical volume's label. */
+    static final String LVM_LABEL = "LVM2_member";
+
+    public boolean lvmLabel() {
+      return type.equals(LVM_LABEL);
+    }
+  }
 
   /** A device-mapper table and how many openers it has. */
   public record DmDevice(String name, String uuid, int openCount) {}

@@ -11,14 +11,44 @@ import java.util.Optional;
 /**
  * device-mapper entries named like this pool's parts while LVM has no such pool: what a failed
  * removal or a restored VG backup leaves behind. Both the build and the teardown remove them, and
- * both refuse while something still holds one open.
+ * both refuse while something still holds one open. Only LVM's own tables count (their UUID says
+ * so): a table someone else made under such a name is never removed.
  */
 final class Leftovers {
+
+  /** The prefix of the device-mapper UUID LVM gives every table it makes. */
+  static final String LVM_UUID_PREFIX = "LVM-";
 
   private Leftovers() {}
 
   /** This pool's leftovers on the node, top-down: the order they can be removed in. */
   static List<DmDevice> of(PoolSpec spec, HostState state) {
+    return named(spec, state).stream().filter(Leftovers::lvms).toList();
+  }
+
+  /**
+   * Why the pool cannot be made: a device-mapper table LVM did not make holds a name its LVs need.
+   */
+  static Optional<String> nameTaken(PoolSpec spec, HostState state) {
+    return named(spec, state).stream()
+        .filter(dm -> !lvms(dm))
+        .findFirst()
+        .map(
+            dm ->
+                "device-mapper entry "
+                    + dm.name()
+                    + " has a name this pool's volumes need but was not made by LVM (UUID '"
+                    + dm.uuid()
+                    + "'): thinpool-operator never removes it. Remove it if nothing uses it, or"
+                    + " choose another volumeGroup or poolName");
+  }
+
+  private static boolean lvms(DmDevice dm) {
+    return dm.uuid().startsWith(LVM_UUID_PREFIX);
+  }
+
+  /** Tables named like this pool's parts, whoever made them, top-down. */
+  private static List<DmDevice> named(PoolSpec spec, HostState state) {
     String pool = spec.poolName();
     List<String> names =
         LvmNames.dmTables(

@@ -55,6 +55,8 @@ public record Plan(
     LVM_CANNOT_SEE,
     /** The spec adds a device while the VG's own PVs are not in it: names may have moved. */
     DEVICES_MOVED,
+    /** A device-mapper table LVM did not make has a name the pool's volumes need. */
+    NAME_TAKEN,
     /** The spec's profile file is another pool's, with other settings. */
     PROFILE_SHARED,
     /** A metadata repair was asked for, but there is no inactive pool of ours to repair. */

@@ -129,6 +129,12 @@ public final class PoolPlanner {
         .or(() -> Preconditions.devicesMayHaveMoved(spec, state, devices))
         .or(
             () ->
+                pool.isPresent()
+                    ? Optional.empty()
+                    : Leftovers.nameTaken(spec, state)
+                        .map(taken -> Plan.refused(Reason.NAME_TAKEN, taken, devices.excluded())))
+        .or(
+            () ->
                 Leftovers.busy(leftovers)
                     .map(busy -> Plan.refused(Reason.DEVICE_IN_USE, busy, devices.excluded())));
   }

@@ -17,9 +17,6 @@ final class Preconditions {
 
   private Preconditions() {}
 
-  /** wipefs's name for an LVM physical volume's label. */
-  static final String LVM_LABEL = "LVM2_member";
-
   /**
    * A listed disk with an LVM label that LVM does not show: its devices file (RHEL 9's default, or
    * a reset /etc/lvm/devices/system.devices), a filter, or a foreign system ID hides it. It may be
@@ -32,9 +29,7 @@ final class Preconditions {
             .map(state::canonical)
             .filter(path -> state.physicalVolume(path).isEmpty())
             .filter(
-                path ->
-                    state.signaturesOf(path).stream()
-                        .anyMatch(signature -> signature.type().equals(LVM_LABEL)))
+                path -> state.signaturesOf(path).stream().anyMatch(HostState.Signature::lvmLabel))
             .distinct()
             .toList();
     if (hidden.isEmpty()) {

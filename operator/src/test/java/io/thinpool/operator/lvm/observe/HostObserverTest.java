@@ -128,7 +128,8 @@ class HostObserverTest {
     assertThat(runner.calls.get(2).argv())
         .containsExactly("wipefs", "--no-act", "--json", "--", "/dev/vdc", "/dev/vdd");
     assertThat(state.physicalVolume("/dev/vdc").orElseThrow().orphan()).isTrue();
-    assertThat(state.signaturesOf("/dev/vdd")).containsExactly(new Signature("ext4", "0x438"));
+    assertThat(state.signaturesOf("/dev/vdd"))
+        .containsExactly(new Signature("ext4", "0x438", "278d96da-6536-4393-b912-52e3ba53ee53"));
     HostState.BlockDevice vdd = state.blockDevice("/dev/vdd").orElseThrow();
     assertThat(vdd.readOnly()).isTrue();
     assertThat(vdd.mountpoint()).isEqualTo("/mnt/data");
@@ -136,6 +137,27 @@ class HostObserverTest {
     assertThat(state.blockDevice("/dev/vdb").orElseThrow().children()).hasSize(2);
     assertThat(state.blockDevice("/dev/mapper/docker-thinpool_tdata").orElseThrow().type())
         .isEqualTo("lvm");
+  }
+
+  @Test
+  void aDeviceWhoseLabelIsAPvLvmNamesOtherwiseIsThatPvByItsUuid() {
+    String report =
+        resource("fullreport-runbook.json")
+            .replace(
+                "\"pv_mda_used_count\":\"1\"}",
+                "\"pv_mda_used_count\":\"1\"},\n{\"pv_name\":\"/dev/mapper/disk2\","
+                    + " \"vg_name\":\"docker\", \"pv_size\":\"2143289344\","
+                    + " \"pv_free\":\"2143289344\", \"pv_mda_used_count\":\"1\","
+                    + " \"pv_uuid\":\"f4mxyN-dVpu-Jf2G-jlkH-Whd6-4Db6-WYfIod\"}");
+    ScriptedRunner runner = node().answer("lvm fullreport", report);
+
+    HostState state = new HostObserver(runner).observe(PoolSpec.runbook("/dev/vdb", "/dev/vdc"));
+
+    assertThat(state.canonical("/dev/vdc")).isEqualTo("/dev/mapper/disk2");
+    assertThat(state.physicalVolume(state.canonical("/dev/vdc")).orElseThrow().volumeGroup())
+        .isEqualTo("docker");
+    assertThat(PoolPlanner.plan(PoolSpec.runbook("/dev/vdb", "/dev/vdc"), state).isRefused())
+        .isFalse();
   }
 
   @Test

@@ -635,6 +635,18 @@ class PoolPlannerTest {
   }
 
   @Test
+  void whenATableLvmDidNotMakeHasThePoolsNameThenItIsNeverRemovedAndTheBuildIsRefused() {
+    HostState state = node().disk("/dev/sdb").dm("docker-thinpool", "CRYPT-LUKS2-abc", 0).build();
+
+    Plan build = PoolPlanner.plan(RUNBOOK.toBuilder().destroyExistingData(true).build(), state);
+    Plan teardown = PoolPlanner.planTeardown(RUNBOOK, state, TeardownConsent.FORCE);
+
+    assertThat(build.refusal().reason()).isEqualTo(Plan.Reason.NAME_TAKEN);
+    assertThat(build.refusal().message()).contains("docker-thinpool", "not made by LVM");
+    assertThat(lines(teardown)).noneMatch(line -> line.startsWith("dmsetup"));
+  }
+
+  @Test
   void whenALeftoverIsStillOpenThenNothingIsRemoved() {
     HostState state =
         node().disk("/dev/sdb").dm("docker-thinpool", 1).dm("docker-thinpool_tdata", 1).build();

@@ -67,18 +67,18 @@ public final class States {
   }
 
   public States signature(String path, String type) {
-    signatures.computeIfAbsent(path, p -> new ArrayList<>()).add(new Signature(type, "0x0"));
+    signatures.computeIfAbsent(path, p -> new ArrayList<>()).add(new Signature(type, "0x0", ""));
     return this;
   }
 
   public States pv(String path, String vg) {
-    pvs.add(new PhysicalVolume(path, vg, DISK, 0, 1));
+    pvs.add(new PhysicalVolume(path, vg, DISK, 0, 1, ""));
     return this;
   }
 
   /** A PV made with --metadatacopies 0 whose VG is not on this node (or not on any disk left). */
   public States pvWithoutMetadataArea(String path) {
-    pvs.add(new PhysicalVolume(path, "", DISK, DISK, 0));
+    pvs.add(new PhysicalVolume(path, "", DISK, DISK, 0, ""));
     return this;
   }
 
@@ -108,8 +108,13 @@ public final class States {
     return this;
   }
 
+  /** A device-mapper table LVM made (its UUID says so). */
   public States dm(String name, int openCount) {
-    dm.add(new DmDevice(name, "", openCount));
+    return dm(name, "LVM-" + "0".repeat(64), openCount);
+  }
+
+  public States dm(String name, String uuid, int openCount) {
+    dm.add(new DmDevice(name, uuid, openCount));
     return this;
   }
 

@@ -310,17 +310,22 @@ abstract class PoolEngineIT {
   @Test
   void whenDeviceMapperLeftoversOfAStuckPoolHoldTheDiskThenTheyAreRemovedAndThePoolRebuilt(
       TestVm vm) {
-    // What a failed removal leaves: the pool's tables still loaded, LVM knowing nothing of them.
+    // What a failed removal leaves: the pool's tables still loaded, LVM knowing nothing of them,
+    // each with the UUID LVM gives its tables (the VG's UUID, then the LV's).
     vm.must(
         "dmsetup",
         "create",
         "docker-thinpool_tmeta",
+        "--uuid",
+        lvmUuid("1"),
         "--table",
         "0 16384 linear " + disk(1) + " 2048");
     vm.must(
         "dmsetup",
         "create",
         "docker-thinpool_tdata",
+        "--uuid",
+        lvmUuid("2"),
         "--table",
         "0 409600 linear " + disk(1) + " 18432");
     // By major:minor: without udev in the guest there are no /dev/mapper nodes to name them by.
@@ -330,6 +335,8 @@ abstract class PoolEngineIT {
         "dmsetup",
         "create",
         "docker-thinpool",
+        "--uuid",
+        lvmUuid("3") + "-tpool",
         "--table",
         "0 409600 thin-pool " + tmeta + " " + tdata + " 1024 0");
     PoolSpec spec = PoolSpec.runbook(disk(1));
@@ -341,6 +348,13 @@ abstract class PoolEngineIT {
         .extracting(s -> s.argv().get(2))
         .containsExactly("docker-thinpool", "docker-thinpool_tmeta", "docker-thinpool_tdata");
     assertThat(outcome.report().monitored()).isTrue();
+  }
+
+  /**
+   * A device-mapper UUID as LVM makes them: LVM-, the VG's UUID, the LV's (ending in {@code lv}).
+   */
+  private static String lvmUuid(String lv) {
+    return "LVM-" + "V".repeat(32) + "L".repeat(31) + lv;
   }
 
   @Test

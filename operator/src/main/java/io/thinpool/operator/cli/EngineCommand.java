@@ -90,7 +90,7 @@ public final class EngineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       PoolSpec spec = pool.spec();
-      List<String> errors = PoolOptions.inOptionNames(spec.validationErrors());
+      List<String> errors = PoolOptions.inOptionNames(spec.violations());
       if (!errors.isEmpty()) {
         throw new ParameterException(command.commandLine(), String.join("; ", errors));
       }

@@ -4,24 +4,23 @@ import io.thinpool.operator.lvm.spec.PoolOwner;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.rules.Defaults;
 import io.thinpool.operator.rules.PoolRules;
+import io.thinpool.operator.rules.Violation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
+import java.util.OptionalLong;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 /**
  * The pool fields of a ThinPoolConfig as engine options, with the same defaults (the runbook's) and
- * validated by the same rules ({@link PoolSpec#validationErrors()}) before anything reaches the
- * node. {@code deletionPolicy} has no option: on the command line, teardown is its own action.
+ * validated by the same rules ({@link PoolSpec#violations()}) before anything reaches the node.
+ * {@code deletionPolicy} has no option: on the command line, teardown is its own action.
  */
 final class PoolOptions {
 
@@ -100,7 +99,7 @@ final class PoolOptions {
               + " to "
               + PoolRules.METADATA_SIZE_MAX
               + " (LVM's maximum).")
-  long metadataSizeBytes;
+  Long metadataSizeBytes;
 
   @Option(
       names = "--chunk-size",
@@ -202,7 +201,7 @@ final class PoolOptions {
         metadataName,
         dataPercent,
         metadataPercent,
-        metadataSizeBytes,
+        metadataSizeBytes == null ? OptionalLong.empty() : OptionalLong.of(metadataSizeBytes),
         chunkSizeBytes,
         zeroing,
         wipeSignatures,
@@ -222,30 +221,10 @@ final class PoolOptions {
   }
 
   /** What is wrong with the spec, in the options' names rather than the resource's fields. */
-  static List<String> inOptionNames(List<String> errors) {
-    return errors.stream().map(PoolOptions::inOptionNames).toList();
-  }
-
-  /**
-   * The fields before the first ": " are the ones at fault; the rules' words may name fields again
-   * (e.g. "dataPercentOfVg + metadataPercentOfVg may be at most 100"), where only the compound
-   * names are fields: "devices" there is the English word.
-   */
-  private static String inOptionNames(String error) {
-    int colon = error.indexOf(": ");
-    if (colon < 0) {
-      return error;
-    }
-    String words = error.substring(colon);
-    for (Map.Entry<String, String> field : OPTION_OF_FIELD.entrySet()) {
-      if (!field.getKey().matches("[a-z]+")) {
-        words = words.replaceAll("\\b" + Pattern.quote(field.getKey()) + "\\b", field.getValue());
-      }
-    }
-    return Arrays.stream(error.substring(0, colon).split(" \\+ "))
-            .map(field -> OPTION_OF_FIELD.getOrDefault(field, field))
-            .collect(Collectors.joining(" + "))
-        + words;
+  static List<String> inOptionNames(List<Violation> violations) {
+    return violations.stream()
+        .map(v -> v.describe(field -> OPTION_OF_FIELD.getOrDefault(field, field)))
+        .toList();
   }
 
   /** A size as the resource writes sizes (bytes, or with Ki, Mi or Gi), parsed alike. */

@@ -97,6 +97,11 @@ public final class PoolEngine {
       executed = List.copyOf(executed);
     }
 
+    /** A refusal made before anything was observed or run (a spec that cannot be read). */
+    public static Outcome refused(Plan plan) {
+      return new Outcome(Status.REFUSED, plan, List.of(), null, null, null);
+    }
+
     /** Whether a step of this intent was started, whether or not it completed. */
     public boolean started(Step.Intent intent) {
       return executed.stream().anyMatch(step -> step.intent() == intent)

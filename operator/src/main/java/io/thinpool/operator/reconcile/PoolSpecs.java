@@ -11,8 +11,11 @@ import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.lvm.spec.PoolSpec.AutoextendPolicy;
 import io.thinpool.operator.rules.Defaults;
 import io.thinpool.operator.rules.PoolRules;
+import io.thinpool.operator.rules.Violation;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /** From the API's parameters to the engine's spec: the agent's one crossing between the two. */
 final class PoolSpecs {
@@ -20,11 +23,26 @@ final class PoolSpecs {
   private PoolSpecs() {}
 
   /**
-   * The engine's view of the parameters. Unset fields take the runbook's defaults (the API server
-   * fills them in; this covers objects that never went through it); a size written as the rules do
-   * not allow becomes -1, which the engine's validation rejects.
+   * A ThinPool read as the engine's spec.
+   *
+   * @param spec the spec, with the runbook's value in place of anything that could not be read
+   * @param unreadable what could not be read (a size the schema's pattern would have refused): a
+   *     reconcile is refused while there is any; a teardown, which uses no size, goes ahead
    */
-  static PoolSpec of(ThinPool pool) {
+  record Reading(PoolSpec spec, List<Violation> unreadable) {
+    Reading {
+      unreadable = List.copyOf(unreadable);
+    }
+
+    /** Everything wrong with the ThinPool: what could not be read, then the spec's own faults. */
+    List<Violation> violations() {
+      List<Violation> all = new ArrayList<>(unreadable);
+      all.addAll(spec.violations());
+      return all;
+    }
+  }
+
+  static Reading of(ThinPool pool) {
     return of(pool.getSpec(), new PoolOwner(configOf(pool), pool.getSpec().nodeName));
   }
 
@@ -39,37 +57,48 @@ final class PoolSpecs {
         .orElse(pool.getMetadata().getLabels().get(ThinPool.CONFIG_LABEL));
   }
 
-  static PoolSpec of(PoolParameters parameters, PoolOwner owner) {
+  /**
+   * The engine's view of the parameters. Unset fields take the runbook's defaults (the API server
+   * fills them in; this covers objects that never went through it).
+   */
+  static Reading of(PoolParameters parameters, PoolOwner owner) {
     AutoextendSpec policy =
         parameters.autoextend == null ? new AutoextendSpec() : parameters.autoextend;
-    return new PoolSpec(
-        parameters.devices == null ? List.of() : List.copyOf(parameters.devices),
-        Objects.requireNonNullElse(parameters.volumeGroup, Defaults.VOLUME_GROUP),
-        Objects.requireNonNullElse(parameters.poolName, Defaults.POOL),
-        Objects.requireNonNullElse(parameters.metadataName, Defaults.METADATA),
-        Objects.requireNonNullElse(parameters.dataPercentOfVg, Defaults.DATA_PERCENT),
-        Objects.requireNonNullElse(parameters.metadataPercentOfVg, Defaults.METADATA_PERCENT),
-        parameters.metadataSize == null ? 0 : metadataSizeBytes(parameters.metadataSize),
-        PoolRules.sizeBytes(Objects.requireNonNullElse(parameters.chunkSize, Defaults.CHUNK_SIZE))
-            .orElse(-1),
-        Objects.requireNonNullElse(parameters.zeroing, Defaults.ZEROING),
-        Objects.requireNonNullElse(parameters.wipeSignatures, Defaults.WIPE_SIGNATURES),
-        new AutoextendPolicy(
-            Objects.requireNonNullElse(policy.profile, Defaults.PROFILE),
-            Objects.requireNonNullElse(policy.thresholdPercent, Defaults.THRESHOLD_PERCENT),
-            Objects.requireNonNullElse(policy.extendPercent, Defaults.EXTEND_PERCENT)),
-        Objects.requireNonNullElse(
-            parameters.destroyExistingDataOnDevices, Defaults.DESTROY_EXISTING_DATA),
-        Objects.requireNonNullElse(parameters.adoptExisting, Defaults.ADOPT_EXISTING),
-        owner);
-  }
-
-  /**
-   * A metadataSize the spec writes, in bytes. A written 0 becomes -1 like an unreadable size: in
-   * the engine's spec 0 means unset, and the validation must still refuse it as admission does.
-   */
-  private static long metadataSizeBytes(String text) {
-    long bytes = PoolRules.sizeBytes(text).orElse(-1);
-    return bytes == 0 ? -1 : bytes;
+    List<Violation> unreadable = new ArrayList<>();
+    String chunkSize = Objects.requireNonNullElse(parameters.chunkSize, Defaults.CHUNK_SIZE);
+    OptionalLong chunkBytes = PoolRules.sizeBytes(chunkSize);
+    if (chunkBytes.isEmpty()) {
+      unreadable.add(PoolRules.unreadableSize("chunkSize", chunkSize, PoolRules.NOT_A_CHUNK_SIZE));
+    }
+    OptionalLong metadataBytes =
+        parameters.metadataSize == null
+            ? OptionalLong.empty()
+            : PoolRules.sizeBytes(parameters.metadataSize);
+    if (parameters.metadataSize != null && metadataBytes.isEmpty()) {
+      unreadable.add(
+          PoolRules.unreadableSize(
+              "metadataSize", parameters.metadataSize, PoolRules.NOT_A_METADATA_SIZE));
+    }
+    PoolSpec spec =
+        new PoolSpec(
+            parameters.devices == null ? List.of() : List.copyOf(parameters.devices),
+            Objects.requireNonNullElse(parameters.volumeGroup, Defaults.VOLUME_GROUP),
+            Objects.requireNonNullElse(parameters.poolName, Defaults.POOL),
+            Objects.requireNonNullElse(parameters.metadataName, Defaults.METADATA),
+            Objects.requireNonNullElse(parameters.dataPercentOfVg, Defaults.DATA_PERCENT),
+            Objects.requireNonNullElse(parameters.metadataPercentOfVg, Defaults.METADATA_PERCENT),
+            metadataBytes,
+            chunkBytes.orElse(Defaults.CHUNK_SIZE_BYTES),
+            Objects.requireNonNullElse(parameters.zeroing, Defaults.ZEROING),
+            Objects.requireNonNullElse(parameters.wipeSignatures, Defaults.WIPE_SIGNATURES),
+            new AutoextendPolicy(
+                Objects.requireNonNullElse(policy.profile, Defaults.PROFILE),
+                Objects.requireNonNullElse(policy.thresholdPercent, Defaults.THRESHOLD_PERCENT),
+                Objects.requireNonNullElse(policy.extendPercent, Defaults.EXTEND_PERCENT)),
+            Objects.requireNonNullElse(
+                parameters.destroyExistingDataOnDevices, Defaults.DESTROY_EXISTING_DATA),
+            Objects.requireNonNullElse(parameters.adoptExisting, Defaults.ADOPT_EXISTING),
+            owner);
+    return new Reading(spec, unreadable);
   }
 }

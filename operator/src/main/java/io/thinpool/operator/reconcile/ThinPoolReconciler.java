@@ -113,14 +113,17 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
       status = conflicted(pool, older.get());
     } else {
       PoolEngine engine = new PoolEngine(node);
+      PoolSpecs.Reading reading = PoolSpecs.of(pool);
       PoolEngine.Outcome outcome;
-      if (planOnly(pool)) {
-        outcome = engine.plan(PoolSpecs.of(pool));
+      if (!reading.unreadable().isEmpty()) {
+        outcome = PoolEngine.Outcome.refused(Plan.refusedAsInvalid(reading.violations()));
+      } else if (planOnly(pool)) {
+        outcome = engine.plan(reading.spec());
       } else if (RepairRequest.of(pool).approved()) {
         LOG.warn("ThinPool {}: metadata repair asked for with the current token", name(pool));
-        outcome = engine.repairMetadata(PoolSpecs.of(pool));
+        outcome = engine.repairMetadata(reading.spec());
       } else {
-        outcome = engine.reconcile(PoolSpecs.of(pool));
+        outcome = engine.reconcile(reading.spec());
       }
       executed = outcome.executed();
       next =
@@ -190,7 +193,8 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
                   + " are left on the node as they are"));
       return DeleteControl.defaultDelete();
     }
-    PoolEngine.Outcome outcome = new PoolEngine(node).teardown(PoolSpecs.of(pool), consent(pool));
+    PoolEngine.Outcome outcome =
+        new PoolEngine(node).teardown(PoolSpecs.of(pool).spec(), consent(pool));
     if (outcome.status() == PoolEngine.Status.CONVERGED) {
       LOG.info("ThinPool {}: torn down ({} steps)", name(pool), outcome.executed().size());
       emit(

@@ -70,6 +70,10 @@ public final class PoolRules {
   public static final int PERCENT_OF_VG_MAX = 99;
   public static final int PERCENT_OF_VG_TOTAL_MAX = 100;
 
+  /** The words of {@link #OVER_THE_VOLUME_GROUP} after the two fields and their sum. */
+  public static final String SHARE_ONE_VOLUME_GROUP =
+      "is over 100: together they share one volume group";
+
   public static final String OVER_THE_VOLUME_GROUP =
       "dataPercentOfVg + metadataPercentOfVg may be at most 100: together they share one volume"
           + " group";
@@ -125,35 +129,33 @@ public final class PoolRules {
   private PoolRules() {}
 
   /** The devices to build the volume group on: one to 16 paths under /dev, each once. */
-  public static List<String> deviceErrors(List<String> devices) {
-    List<String> errors = new ArrayList<>();
+  public static List<Violation> deviceErrors(List<String> devices) {
+    List<Violation> errors = new ArrayList<>();
     if (devices.size() < MIN_DEVICES || devices.size() > MAX_DEVICES) {
       errors.add(
-          "devices: "
-              + devices.size()
-              + " devices listed: list from "
-              + MIN_DEVICES
-              + " to "
-              + MAX_DEVICES);
+          Violation.of(
+              "devices",
+              null,
+              devices.size() + " devices listed: list from " + MIN_DEVICES + " to " + MAX_DEVICES));
     }
     Set<String> seen = new HashSet<>();
     for (String device : devices) {
       if (!isDevicePath(device)) {
-        errors.add("devices: " + quoted(device) + " " + NOT_A_DEVICE_PATH);
+        errors.add(Violation.of("devices", quoted(device), NOT_A_DEVICE_PATH));
       } else if (!seen.add(device)) {
-        errors.add("devices: " + quoted(device) + " " + LISTED_TWICE);
+        errors.add(Violation.of("devices", quoted(device), LISTED_TWICE));
       }
     }
     return errors;
   }
 
   /** A VG or LV name: LVM's characters, and none of the names it reserves. */
-  public static List<String> volumeNameErrors(String field, String name) {
+  public static List<Violation> volumeNameErrors(String field, String name) {
     if (!isLvmName(name)) {
-      return List.of(field + ": " + quoted(name) + " " + NOT_AN_LVM_NAME);
+      return List.of(Violation.of(field, quoted(name), NOT_AN_LVM_NAME));
     }
     if (LVM_RESERVED.matcher(name).matches()) {
-      return List.of(field + ": " + quoted(name) + " " + RESERVED_BY_LVM);
+      return List.of(Violation.of(field, quoted(name), RESERVED_BY_LVM));
     }
     return List.of();
   }
@@ -162,60 +164,60 @@ public final class PoolRules {
    * The profile's name: LVM's characters (it names a file under /etc/lvm/profile), and none of the
    * profiles lvm2 itself ships, which the operator would otherwise rewrite and remove.
    */
-  public static List<String> profileErrors(String profile) {
+  public static List<Violation> profileErrors(String profile) {
     if (!isLvmName(profile)) {
-      return List.of("autoextend.profile: " + quoted(profile) + " " + NOT_AN_LVM_NAME);
+      return List.of(Violation.of("autoextend.profile", quoted(profile), NOT_AN_LVM_NAME));
     }
     return LVM2_PROFILES.matcher(profile).matches()
-        ? List.of("autoextend.profile: " + quoted(profile) + " " + SHIPPED_BY_LVM2)
+        ? List.of(Violation.of("autoextend.profile", quoted(profile), SHIPPED_BY_LVM2))
         : List.of();
   }
 
-  public static List<String> metadataNameClash(String poolName, String metadataName) {
+  public static List<Violation> metadataNameClash(String poolName, String metadataName) {
     return poolName != null && poolName.equals(metadataName)
-        ? List.of("metadataName: " + quoted(metadataName) + " " + SAME_AS_POOL_NAME)
+        ? List.of(Violation.of("metadataName", quoted(metadataName), SAME_AS_POOL_NAME))
         : List.of();
   }
 
   /** The data and metadata LVs' shares of the volume group. */
-  public static List<String> percentOfVgErrors(int dataPercent, int metadataPercent) {
-    List<String> errors = new ArrayList<>();
+  public static List<Violation> percentOfVgErrors(int dataPercent, int metadataPercent) {
+    List<Violation> errors = new ArrayList<>();
     errors.addAll(
         rangeErrors("dataPercentOfVg", dataPercent, PERCENT_OF_VG_MIN, PERCENT_OF_VG_MAX));
     errors.addAll(
         rangeErrors("metadataPercentOfVg", metadataPercent, PERCENT_OF_VG_MIN, PERCENT_OF_VG_MAX));
     if (dataPercent + metadataPercent > PERCENT_OF_VG_TOTAL_MAX) {
       errors.add(
-          "dataPercentOfVg: "
-              + dataPercent
-              + " + "
-              + metadataPercent
-              + " is "
-              + (dataPercent + metadataPercent)
-              + ": "
-              + OVER_THE_VOLUME_GROUP);
+          new Violation(
+              List.of("dataPercentOfVg", "metadataPercentOfVg"),
+              dataPercent + " + " + metadataPercent + " = " + (dataPercent + metadataPercent),
+              SHARE_ONE_VOLUME_GROUP));
     }
     return errors;
   }
 
-  public static List<String> chunkSizeErrors(long bytes) {
+  public static List<Violation> chunkSizeErrors(long bytes) {
     return bytes >= CHUNK_SIZE_MIN_BYTES
             && bytes <= CHUNK_SIZE_MAX_BYTES
             && bytes % CHUNK_SIZE_MIN_BYTES == 0
         ? List.of()
-        : List.of("chunkSize: " + (bytes < 0 ? "this" : bytes + " bytes") + " " + NOT_A_CHUNK_SIZE);
+        : List.of(Violation.of("chunkSize", bytes + " bytes", NOT_A_CHUNK_SIZE));
   }
 
   /** An absolute metadata LV size, checked only when the spec gives one. */
-  public static List<String> metadataSizeErrors(long bytes) {
+  public static List<Violation> metadataSizeErrors(long bytes) {
     return bytes >= METADATA_SIZE_MIN_BYTES && bytes <= METADATA_SIZE_MAX_BYTES
         ? List.of()
-        : List.of(
-            "metadataSize: " + (bytes < 0 ? "this" : bytes + " bytes") + " " + NOT_A_METADATA_SIZE);
+        : List.of(Violation.of("metadataSize", bytes + " bytes", NOT_A_METADATA_SIZE));
   }
 
-  public static List<String> autoextendErrors(int thresholdPercent, int extendPercent) {
-    List<String> errors = new ArrayList<>();
+  /** A size as written that is no size at all (the schema's pattern refuses it at admission). */
+  public static Violation unreadableSize(String field, String written, String problem) {
+    return Violation.of(field, quoted(written), problem);
+  }
+
+  public static List<Violation> autoextendErrors(int thresholdPercent, int extendPercent) {
+    List<Violation> errors = new ArrayList<>();
     errors.addAll(
         rangeErrors(
             "autoextend.thresholdPercent",
@@ -259,10 +261,12 @@ public final class PoolRules {
         && DEVICE_PATH.matcher(device).matches();
   }
 
-  private static List<String> rangeErrors(String field, int value, int min, int max) {
+  private static List<Violation> rangeErrors(String field, int value, int min, int max) {
     return value >= min && value <= max
         ? List.of()
-        : List.of(field + ": " + value + " is out of range: use " + min + " to " + max);
+        : List.of(
+            Violation.of(
+                field, String.valueOf(value), "is out of range: use " + min + " to " + max));
   }
 
   /** A value as the messages show it: in single quotes, or null. */

@@ -117,7 +117,7 @@ class EngineCommandTest {
                 "pool0meta",
                 60,
                 3,
-                1024L * 1024 * 1024,
+                java.util.OptionalLong.of(1024L * 1024 * 1024),
                 1024 * 1024,
                 true,
                 false,
@@ -162,7 +162,7 @@ class EngineCommandTest {
           .contains("--volume-group: '-vg' is not a valid LVM name")
           .contains("--chunk-size: 102400 bytes is not a chunk size LVM accepts")
           .contains(
-              "--data-percent: 90 + 20 is 110: --data-percent + --metadata-percent may be at most");
+              "--data-percent + --metadata-percent: 90 + 20 = 110 is over 100: together they share");
       assertThat(node.accept()).as("a connection to the node").isNull();
     }
   }

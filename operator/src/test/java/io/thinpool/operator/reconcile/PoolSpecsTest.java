@@ -9,6 +9,9 @@ import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolSpec;
 import io.thinpool.operator.lvm.spec.PoolOwner;
 import io.thinpool.operator.lvm.spec.PoolSpec;
+import io.thinpool.operator.rules.Defaults;
+import io.thinpool.operator.rules.PoolRules;
+import io.thinpool.operator.rules.Violation;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +36,7 @@ class PoolSpecsTest {
     pool.setSpec(new ThinPoolSpec());
     pool.getSpec().nodeName = "n1";
 
-    assertThat(PoolSpecs.of(pool).owner())
+    assertThat(PoolSpecs.of(pool).spec().owner())
         .isEqualTo(new PoolOwner("a-very-long-config-name", "n1"));
   }
 
@@ -47,24 +50,31 @@ class PoolSpecsTest {
     parameters.wipeSignatures = null;
     parameters.autoextend = null;
 
-    assertThat(PoolSpecs.of(parameters, OWNER)).isEqualTo(PoolSpec.runbook());
+    assertThat(PoolSpecs.of(parameters, OWNER).spec()).isEqualTo(PoolSpec.runbook());
+    assertThat(PoolSpecs.of(parameters, OWNER).unreadable()).isEmpty();
   }
 
   @Test
-  void whenTheChunkSizeIsWrittenAsTheRulesAllowThenItIsInBytesAndWhenNotTheEngineRefusesIt() {
+  void whenASizeIsWrittenAsTheRulesAllowThenItIsInBytesAndWhenNotItIsNamedAsWritten() {
     PoolParameters parameters = new ThinPoolSpec();
     parameters.devices.add("/dev/sdb");
     parameters.chunkSize = "64Ki";
-    assertThat(PoolSpecs.of(parameters, OWNER).chunkSizeBytes()).isEqualTo(64 * 1024);
+    assertThat(PoolSpecs.of(parameters, OWNER).spec().chunkSizeBytes()).isEqualTo(64 * 1024);
 
     parameters.chunkSize = "1Mi";
-    assertThat(PoolSpecs.of(parameters, OWNER).chunkSizeBytes()).isEqualTo(1024 * 1024);
+    parameters.metadataSize = "8Mi";
+    assertThat(PoolSpecs.of(parameters, OWNER).spec().chunkSizeBytes()).isEqualTo(1024 * 1024);
+    assertThat(PoolSpecs.of(parameters, OWNER).spec().metadataSize()).hasValue(8L << 20);
 
     parameters.chunkSize = "0.5Mi";
-    assertThat(PoolSpecs.of(parameters, OWNER).chunkSizeBytes()).isEqualTo(-1);
-    parameters.chunkSize = "lots";
-    assertThat(PoolSpecs.of(parameters, OWNER).chunkSizeBytes()).isEqualTo(-1);
-    assertThat(PoolSpecs.of(parameters, OWNER).validationErrors())
-        .anySatisfy(error -> assertThat(error).contains("chunk"));
+    parameters.metadataSize = "lots";
+    PoolSpecs.Reading unreadable = PoolSpecs.of(parameters, OWNER);
+    assertThat(unreadable.unreadable())
+        .extracting(Violation::describe)
+        .containsExactly(
+            "chunkSize: '0.5Mi' " + PoolRules.NOT_A_CHUNK_SIZE,
+            "metadataSize: 'lots' " + PoolRules.NOT_A_METADATA_SIZE);
+    assertThat(unreadable.spec().chunkSizeBytes()).isEqualTo(Defaults.CHUNK_SIZE_BYTES);
+    assertThat(unreadable.violations()).hasSize(2);
   }
 }

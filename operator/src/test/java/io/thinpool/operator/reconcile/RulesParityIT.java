@@ -16,6 +16,7 @@ import io.thinpool.operator.api.ThinPoolSpec;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.rules.PoolRules;
 import io.thinpool.operator.rules.SelectorRules;
+import io.thinpool.operator.rules.Violation;
 import io.thinpool.operator.testk8s.KubeApi;
 import io.thinpool.operator.testk8s.LocalKubeBinaries;
 import java.util.ArrayList;
@@ -401,7 +402,10 @@ class RulesParityIT {
     return validated(
         spec,
         ThinPoolSpec.class,
-        parsed -> PoolSpecs.of(parsed, PoolSpec.runbook().owner()).validationErrors());
+        parsed ->
+            PoolSpecs.of(parsed, PoolSpec.runbook().owner()).violations().stream()
+                .map(Violation::describe)
+                .toList());
   }
 
   /** The controller's view of a node selector. */

@@ -24,11 +24,17 @@ class PoolRulesTest {
   @Test
   void eachRefusalNamesTheFieldAndTheValueAndSaysWhatIsAllowed() {
     assertThat(PoolRules.volumeNameErrors("poolName", ".."))
-        .containsExactly("poolName: '..' " + PoolRules.NOT_AN_LVM_NAME);
+        .containsExactly(Violation.of("poolName", "'..'", PoolRules.NOT_AN_LVM_NAME));
     assertThat(PoolRules.deviceErrors(List.of("/dev/sdb", "/dev/sdb")))
-        .containsExactly("devices: '/dev/sdb' " + PoolRules.LISTED_TWICE);
+        .containsExactly(Violation.of("devices", "'/dev/sdb'", PoolRules.LISTED_TWICE));
     assertThat(PoolRules.autoextendErrors(80, 0))
+        .extracting(Violation::describe)
         .containsExactly("autoextend.extendPercent: 0 is out of range: use 1 to 100");
+    assertThat(PoolRules.percentOfVgErrors(90, 15))
+        .extracting(v -> v.describe(field -> "--" + field))
+        .containsExactly(
+            "--dataPercentOfVg + --metadataPercentOfVg: 90 + 15 = 105 "
+                + PoolRules.SHARE_ONE_VOLUME_GROUP);
     assertThat(PoolRules.profileErrors("snapshots")).as("a profile is not an LV").isEmpty();
   }
 
@@ -36,7 +42,8 @@ class PoolRulesTest {
   void whenAProfileIsOneLvm2ShipsThenItIsRefusedSoItsFileIsNeverRewrittenOrRemoved() {
     for (String shipped : List.of("thin-performance", "thin-generic", "lvmdbusd", "cache-smq")) {
       assertThat(PoolRules.profileErrors(shipped))
-          .containsExactly("autoextend.profile: '" + shipped + "' " + PoolRules.SHIPPED_BY_LVM2);
+          .containsExactly(
+              Violation.of("autoextend.profile", "'" + shipped + "'", PoolRules.SHIPPED_BY_LVM2));
     }
     assertThat(PoolRules.profileErrors("thin-performance-docker")).isEmpty();
   }

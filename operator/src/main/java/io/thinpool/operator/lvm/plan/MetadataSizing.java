@@ -25,10 +25,11 @@ record MetadataSizing(List<String> sizeArguments, String description, Optional<S
    *     plus the devices that join it in the same plan
    */
   static MetadataSizing of(PoolSpec spec, long volumeGroupBytes) {
-    if (spec.metadataSizeBytes() > 0) {
+    if (spec.metadataSize().isPresent()) {
+      long bytes = spec.metadataSize().getAsLong();
       return new MetadataSizing(
-          List.of("-L", spec.metadataSizeBytes() + "b"),
-          (spec.metadataSizeBytes() / MIB) + " MiB, the spec's metadataSize",
+          List.of("-L", bytes + "b"),
+          (bytes / MIB) + " MiB, the spec's metadataSize",
           Optional.empty());
     }
     return clampNote(spec, volumeGroupBytes)
@@ -52,7 +53,7 @@ record MetadataSizing(List<String> sizeArguments, String description, Optional<S
    */
   static Optional<String> clampNote(PoolSpec spec, long volumeGroupBytes) {
     long requested = divideRoundingUp(volumeGroupBytes * spec.metadataPercentOfVg(), 100);
-    if (spec.metadataSizeBytes() > 0 || requested <= PoolRules.METADATA_SIZE_MAX_BYTES) {
+    if (spec.metadataSize().isPresent() || requested <= PoolRules.METADATA_SIZE_MAX_BYTES) {
       return Optional.empty();
     }
     return Optional.of(

@@ -1,7 +1,9 @@
 package io.thinpool.operator.lvm.plan;
 
 import io.thinpool.operator.lvm.spec.LvmNames;
+import io.thinpool.operator.rules.Violation;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * What the planner decided: the ordered steps to run, or a refusal that says why nothing may be
@@ -74,6 +76,14 @@ public record Plan(
 
   public static Plan refused(Reason reason, String message, List<ExcludedDevice> excluded) {
     return new Plan(List.of(), excluded, List.of(), new Refusal(reason, message));
+  }
+
+  /** A spec that breaks the rules, each violation in the resource's words. */
+  public static Plan refusedAsInvalid(List<Violation> violations) {
+    return refused(
+        Reason.INVALID_SPEC,
+        violations.stream().map(Violation::describe).collect(Collectors.joining("; ")),
+        List.of());
   }
 
   /** Never touch a volume group of the spec's name that thinpool-operator did not create. */

@@ -10,6 +10,7 @@ import io.thinpool.operator.lvm.plan.Plan.Reason;
 import io.thinpool.operator.lvm.spec.LvmNames;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.rules.PoolRules;
+import io.thinpool.operator.rules.Violation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,9 +51,9 @@ public final class PoolPlanner {
   }
 
   public static Plan plan(PoolSpec spec, HostState state) {
-    List<String> errors = spec.validationErrors();
-    if (!errors.isEmpty()) {
-      return Plan.refused(Reason.INVALID_SPEC, String.join("; ", errors), List.of());
+    List<Violation> violations = spec.violations();
+    if (!violations.isEmpty()) {
+      return Plan.refusedAsInvalid(violations);
     }
     Optional<VolumeGroup> vg = state.volumeGroup(spec.volumeGroup());
     Optional<Plan> notOurs = vg.flatMap(g -> Ownership.refusal(spec, g));

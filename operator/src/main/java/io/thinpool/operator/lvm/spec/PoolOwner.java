@@ -1,5 +1,6 @@
 package io.thinpool.operator.lvm.spec;
 
+import io.thinpool.operator.rules.Violation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +21,8 @@ public record PoolOwner(String config, String node) {
 
   private static final String CONFIG_TAG_PREFIX = "thinpool.io/config=";
   private static final String NODE_TAG_PREFIX = "thinpool.io/node=";
+
+  private static final String NOT_A_TAG = "cannot be written as an LVM tag";
 
   /** What LVM accepts in a tag (lvm2's validate_tag), so that the tags below are valid ones. */
   private static final Pattern TAG_CHARACTERS = Pattern.compile("[A-Za-z0-9_+./=!:&#-]+");
@@ -52,13 +55,13 @@ public record PoolOwner(String config, String node) {
   }
 
   /** What keeps these names from being written as LVM tags; empty when they can be. */
-  List<String> validationErrors() {
-    List<String> errors = new ArrayList<>();
+  List<Violation> violations() {
+    List<Violation> errors = new ArrayList<>();
     if (config == null || !TAG_CHARACTERS.matcher(config).matches()) {
-      errors.add("owner.config: '" + config + "' cannot be written as an LVM tag");
+      errors.add(Violation.of("owner.config", "'" + config + "'", NOT_A_TAG));
     }
     if (node == null || !TAG_CHARACTERS.matcher(node).matches()) {
-      errors.add("owner.node: '" + node + "' cannot be written as an LVM tag");
+      errors.add(Violation.of("owner.node", "'" + node + "'", NOT_A_TAG));
     }
     return errors;
   }

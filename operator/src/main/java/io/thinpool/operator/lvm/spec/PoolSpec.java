@@ -2,8 +2,10 @@ package io.thinpool.operator.lvm.spec;
 
 import io.thinpool.operator.rules.Defaults;
 import io.thinpool.operator.rules.PoolRules;
+import io.thinpool.operator.rules.Violation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The pool one node should have: the runbook's parameters, each with the runbook's value as
@@ -15,7 +17,8 @@ import java.util.List;
  * @param metadataName metadata LV name before conversion (runbook: {@code thinpoolmeta})
  * @param dataPercentOfVg data LV size as a percentage of the VG (runbook: 90)
  * @param metadataPercentOfVg metadata LV size as a percentage of the VG (runbook: 5)
- * @param metadataSizeBytes an absolute metadata LV size instead of the percentage; 0 when unset
+ * @param metadataSize an absolute metadata LV size in bytes instead of the percentage; empty when
+ *     the percentage applies
  * @param chunkSizeBytes thin pool chunk size (runbook: 512 KiB)
  * @param zeroing whether new pool blocks are zeroed (runbook: {@code --zero n})
  * @param wipeSignatures whether lvcreate wipes signatures (runbook: {@code --wipesignatures y})
@@ -33,7 +36,7 @@ public record PoolSpec(
     String metadataName,
     int dataPercentOfVg,
     int metadataPercentOfVg,
-    long metadataSizeBytes,
+    OptionalLong metadataSize,
     long chunkSizeBytes,
     boolean zeroing,
     boolean wipeSignatures,
@@ -75,7 +78,7 @@ public record PoolSpec(
         Defaults.METADATA,
         Defaults.DATA_PERCENT,
         Defaults.METADATA_PERCENT,
-        0,
+        OptionalLong.empty(),
         Defaults.CHUNK_SIZE_BYTES,
         Defaults.ZEROING,
         Defaults.WIPE_SIGNATURES,
@@ -97,7 +100,7 @@ public record PoolSpec(
     private String metadataName;
     private int dataPercentOfVg;
     private int metadataPercentOfVg;
-    private long metadataSizeBytes;
+    private OptionalLong metadataSize;
     private long chunkSizeBytes;
     private boolean zeroing;
     private boolean wipeSignatures;
@@ -113,7 +116,7 @@ public record PoolSpec(
       metadataName = from.metadataName;
       dataPercentOfVg = from.dataPercentOfVg;
       metadataPercentOfVg = from.metadataPercentOfVg;
-      metadataSizeBytes = from.metadataSizeBytes;
+      metadataSize = from.metadataSize;
       chunkSizeBytes = from.chunkSizeBytes;
       zeroing = from.zeroing;
       wipeSignatures = from.wipeSignatures;
@@ -149,9 +152,9 @@ public record PoolSpec(
       return this;
     }
 
-    /** An absolute metadata LV size; 0 goes back to the percentage. */
+    /** An absolute metadata LV size instead of the percentage. */
     public Builder metadataSizeBytes(long bytes) {
-      metadataSizeBytes = bytes;
+      metadataSize = OptionalLong.of(bytes);
       return this;
     }
 
@@ -193,7 +196,7 @@ public record PoolSpec(
           metadataName,
           dataPercentOfVg,
           metadataPercentOfVg,
-          metadataSizeBytes,
+          metadataSize,
           chunkSizeBytes,
           zeroing,
           wipeSignatures,
@@ -205,33 +208,30 @@ public record PoolSpec(
   }
 
   /**
-   * Everything wrong with this spec, in words a user can act on; empty when it is valid. The CRD
-   * schema checks the same {@link PoolRules} at admission; this is the agent's second line of
-   * defence.
+   * Everything wrong with this spec; empty when it is valid. The CRD schema checks the same {@link
+   * PoolRules} at admission; this is the agent's second line of defence.
    */
-  public List<String> validationErrors() {
-    List<String> errors = new ArrayList<>();
+  public List<Violation> violations() {
+    List<Violation> errors = new ArrayList<>();
     errors.addAll(PoolRules.deviceErrors(devices));
     errors.addAll(PoolRules.volumeNameErrors("volumeGroup", volumeGroup));
     errors.addAll(PoolRules.volumeNameErrors("poolName", poolName));
     errors.addAll(PoolRules.volumeNameErrors("metadataName", metadataName));
     errors.addAll(PoolRules.metadataNameClash(poolName, metadataName));
     errors.addAll(PoolRules.percentOfVgErrors(dataPercentOfVg, metadataPercentOfVg));
-    if (metadataSizeBytes != 0) {
-      errors.addAll(PoolRules.metadataSizeErrors(metadataSizeBytes));
-    }
+    metadataSize.ifPresent(bytes -> errors.addAll(PoolRules.metadataSizeErrors(bytes)));
     errors.addAll(PoolRules.chunkSizeErrors(chunkSizeBytes));
     if (autoextend == null) {
-      errors.add("autoextend: is required");
+      errors.add(Violation.of("autoextend", null, "is required"));
     } else {
       errors.addAll(PoolRules.profileErrors(autoextend.profile()));
       errors.addAll(
           PoolRules.autoextendErrors(autoextend.thresholdPercent(), autoextend.extendPercent()));
     }
     if (owner == null) {
-      errors.add("owner: is required");
+      errors.add(Violation.of("owner", null, "is required"));
     } else {
-      errors.addAll(owner.validationErrors());
+      errors.addAll(owner.violations());
     }
     return errors;
   }

@@ -18,6 +18,7 @@ import io.thinpool.operator.lvm.plan.Step.Intent;
 import io.thinpool.operator.lvm.spec.LvmNames;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class PoolPlannerTest {
@@ -64,7 +65,7 @@ class PoolPlannerTest {
             "pool0meta",
             60,
             2,
-            0,
+            OptionalLong.empty(),
             64 * 1024,
             true,
             false,
@@ -603,7 +604,7 @@ class PoolPlannerTest {
     Plan plan = PoolPlanner.plan(bad, node().disk("/dev/sdb").build());
 
     assertThat(plan.refusal().reason()).isEqualTo(Plan.Reason.INVALID_SPEC);
-    assertThat(plan.refusal().message()).contains("/dev/sdb; rm -rf /").contains("96 + 5 is 101");
+    assertThat(plan.refusal().message()).contains("/dev/sdb; rm -rf /").contains("96 + 5 = 101");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.thinpool.operator.lvm.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.thinpool.operator.rules.PoolRules;
+import io.thinpool.operator.rules.Violation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,7 +14,7 @@ class PoolSpecTest {
 
   @Test
   void theRunbookDefaultsAreValid() {
-    assertThat(RUNBOOK.validationErrors()).isEmpty();
+    assertThat(RUNBOOK.violations()).isEmpty();
     assertThat(RUNBOOK.volumeGroup()).isEqualTo("docker");
     assertThat(RUNBOOK.chunkSizeBytes()).isEqualTo(512 * 1024);
     assertThat(RUNBOOK.autoextend())
@@ -31,7 +32,7 @@ class PoolSpecTest {
         "/dev/xvdf"
       })
   void devicePathsUnderDevAreAccepted(String device) {
-    assertThat(RUNBOOK.toBuilder().devices(device).build().validationErrors()).isEmpty();
+    assertThat(RUNBOOK.toBuilder().devices(device).build().violations()).isEmpty();
   }
 
   @ParameterizedTest
@@ -48,8 +49,9 @@ class PoolSpecTest {
         "/dev/sdb\n"
       })
   void devicePathsThatAreNotPlainDeviceNamesAreRejected(String device) {
-    assertThat(RUNBOOK.toBuilder().devices(device).build().validationErrors())
+    assertThat(RUNBOOK.toBuilder().devices(device).build().violations())
         .singleElement()
+        .extracting(Violation::describe)
         .asString()
         .startsWith("devices:");
   }
@@ -68,28 +70,33 @@ class PoolSpecTest {
         ""
       })
   void namesLvmWouldRejectOrReservesAreRejected(String name) {
-    assertThat(RUNBOOK.toBuilder().volumeGroup(name).build().validationErrors())
+    assertThat(RUNBOOK.toBuilder().volumeGroup(name).build().violations())
         .singleElement()
+        .extracting(Violation::describe)
         .asString()
         .startsWith("volumeGroup:");
   }
 
   @Test
   void sizesMustLeaveTheSumAtMostOneHundredAndChunkSizeMustBeA64KiMultiple() {
-    assertThat(RUNBOOK.toBuilder().sizes(96, 5).build().validationErrors())
+    assertThat(RUNBOOK.toBuilder().sizes(96, 5).build().violations())
         .singleElement()
+        .extracting(Violation::describe)
         .asString()
-        .startsWith("dataPercentOfVg: 96 + 5 is 101: ")
-        .endsWith("together they share one volume group");
-    assertThat(RUNBOOK.toBuilder().chunkSizeBytes(96 * 1024).build().validationErrors())
+        .isEqualTo(
+            "dataPercentOfVg + metadataPercentOfVg: 96 + 5 = 101 is over 100: together they"
+                + " share one volume group");
+    assertThat(RUNBOOK.toBuilder().chunkSizeBytes(96 * 1024).build().violations())
         .singleElement()
+        .extracting(Violation::describe)
         .asString()
         .startsWith("chunkSize:");
-    assertThat(RUNBOOK.toBuilder().chunkSizeBytes(32 * 1024).build().validationErrors())
+    assertThat(RUNBOOK.toBuilder().chunkSizeBytes(32 * 1024).build().violations())
         .singleElement()
+        .extracting(Violation::describe)
         .asString()
         .startsWith("chunkSize:");
-    assertThat(RUNBOOK.toBuilder().chunkSizeBytes(1024L * 1024 * 1024).build().validationErrors())
+    assertThat(RUNBOOK.toBuilder().chunkSizeBytes(1024L * 1024 * 1024).build().violations())
         .isEmpty();
   }
 
@@ -99,42 +106,47 @@ class PoolSpecTest {
             RUNBOOK.toBuilder()
                 .metadataSizeBytes(PoolRules.METADATA_SIZE_MAX_BYTES)
                 .build()
-                .validationErrors())
+                .violations())
         .isEmpty();
     assertThat(
             RUNBOOK.toBuilder()
                 .metadataSizeBytes(PoolRules.METADATA_SIZE_MAX_BYTES + 1)
                 .build()
-                .validationErrors())
+                .violations())
         .singleElement()
+        .extracting(Violation::describe)
         .asString()
         .startsWith("metadataSize:")
         .contains("15.81 GiB");
-    assertThat(RUNBOOK.toBuilder().metadataSizeBytes(1024 * 1024).build().validationErrors())
+    assertThat(RUNBOOK.toBuilder().metadataSizeBytes(1024 * 1024).build().violations())
         .singleElement()
+        .extracting(Violation::describe)
         .asString()
         .startsWith("metadataSize:");
   }
 
   @Test
   void thePoolAndItsMetadataNeedDifferentNamesAndTheProfileAValidOne() {
-    assertThat(RUNBOOK.toBuilder().metadataName("thinpool").build().validationErrors())
+    assertThat(RUNBOOK.toBuilder().metadataName("thinpool").build().violations())
+        .extracting(Violation::describe)
         .containsExactly(
             "metadataName: 'thinpool' is the poolName too: the metadata LV needs a name of its own");
     assertThat(
             RUNBOOK.toBuilder()
                 .autoextend(new PoolSpec.AutoextendPolicy("../evil", 80, 20))
                 .build()
-                .validationErrors())
+                .violations())
         .singleElement()
+        .extracting(Violation::describe)
         .asString()
         .startsWith("autoextend.profile:");
     assertThat(
             RUNBOOK.toBuilder()
                 .autoextend(new PoolSpec.AutoextendPolicy("p", 40, 20))
                 .build()
-                .validationErrors())
+                .violations())
         .singleElement()
+        .extracting(Violation::describe)
         .asString()
         .startsWith("autoextend.thresholdPercent:");
   }

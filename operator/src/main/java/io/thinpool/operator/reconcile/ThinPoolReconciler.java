@@ -10,10 +10,8 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
 import io.thinpool.operator.api.ThinPool;
-import io.thinpool.operator.api.ThinPoolPhases;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.host.DeviceMapperEvents;
@@ -23,7 +21,7 @@ import io.thinpool.operator.lvm.plan.Step;
 import io.thinpool.operator.lvm.plan.TeardownConsent;
 import io.thinpool.operator.metrics.PoolMetrics;
 import io.thinpool.operator.rules.Defaults;
-import io.thinpool.operator.status.Conditions;
+import io.thinpool.operator.status.HeldBack;
 import io.thinpool.operator.status.RepairRequest;
 import io.thinpool.operator.status.ThinPoolStatuses;
 import java.time.Clock;
@@ -110,7 +108,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     List<Step> executed = List.of();
     Duration next = refresh;
     if (older.isPresent()) {
-      status = conflicted(pool, older.get());
+      status = HeldBack.conflicted(pool, older.get(), clock.instant());
     } else {
       PoolEngine engine = new PoolEngine(node);
       PoolSpecs.Reading reading = PoolSpecs.of(pool);
@@ -242,15 +240,12 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
   private void teardownRefused(ThinPool pool, Context<ThinPool> context, TeardownRefusal refusal) {
     LOG.warn("ThinPool {}: not torn down: {}", name(pool), refusal.message());
     ThinPoolStatus before = pool.getStatus() == null ? new ThinPoolStatus() : pool.getStatus();
-    ThinPoolStatus status = context.getClient().getKubernetesSerialization().clone(before);
-    status.conditions =
-        Conditions.set(
-            before.conditions,
-            ConditionTypes.TEARDOWN_REFUSED,
-            true,
+    ThinPoolStatus status =
+        HeldBack.teardownRefused(
+            pool,
+            context.getClient().getKubernetesSerialization().clone(before),
             refusal.reason(),
             refusal.message(),
-            pool.getMetadata().getGeneration(),
             clock.instant());
     if (SameContent.of(before, status)) {
       return;
@@ -295,40 +290,6 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
                     || new PoolEngine(node)
                         .shareADisk(other.getSpec().devices, pool.getSpec().devices))
         .min(age);
-  }
-
-  private ThinPoolStatus conflicted(ThinPool pool, ThinPool older) {
-    ThinPoolStatus previous = pool.getStatus() == null ? new ThinPoolStatus() : pool.getStatus();
-    ThinPoolStatus status = new ThinPoolStatus();
-    status.observedGeneration = pool.getMetadata().getGeneration();
-    status.phase = ThinPoolPhases.CONFLICT;
-    String message =
-        "ThinPool "
-            + name(older)
-            + " already claims volume group "
-            + older.getSpec().volumeGroup
-            + " or one of these devices on node "
-            + nodeName
-            + ": nothing is touched for this one";
-    status.conditions =
-        Conditions.set(
-            previous.conditions,
-            ConditionTypes.CONFLICT,
-            true,
-            "ClaimedByOlderThinPool",
-            message,
-            status.observedGeneration,
-            clock.instant());
-    status.conditions =
-        Conditions.set(
-            status.conditions,
-            ConditionTypes.READY,
-            false,
-            "Conflict",
-            message,
-            status.observedGeneration,
-            clock.instant());
-    return status;
   }
 
   private static String name(ThinPool pool) {

@@ -16,7 +16,7 @@ public final class Conditions {
   private Conditions() {}
 
   /** A copy of {@code current} with the condition of {@code type} set. */
-  public static List<Condition> set(
+  static List<Condition> set(
       List<Condition> current,
       String type,
       boolean status,

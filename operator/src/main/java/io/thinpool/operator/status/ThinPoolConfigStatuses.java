@@ -68,27 +68,20 @@ public final class ThinPoolConfigStatuses {
               status.maxMetadataPercentNode = p.getSpec().nodeName;
             });
     boolean allReady = nodesMatched > 0 && status.nodesReady == nodesMatched;
-    List<Condition> conditions = previous.conditions == null ? List.of() : previous.conditions;
-    conditions =
-        Conditions.set(
-            conditions,
-            ConditionTypes.READY,
-            allReady,
-            allReady ? "AllNodesReady" : "NodesNotReady",
-            status.ready + " nodes have a ready pool",
-            generation,
-            now);
     boolean degraded = status.nodesDegraded > 0;
-    conditions =
-        Conditions.set(
-            conditions,
-            ConditionTypes.DEGRADED,
-            degraded,
-            degraded ? "NodesDegraded" : "NoNodeDegraded",
-            status.nodesDegraded + " node(s) degraded, refused, failed or in conflict",
-            generation,
-            now);
-    status.conditions = conditions;
+    status.conditions =
+        new ConditionSet(previous.conditions, generation, now)
+            .set(
+                ConditionTypes.READY,
+                allReady,
+                allReady ? "AllNodesReady" : "NodesNotReady",
+                status.ready + " nodes have a ready pool")
+            .set(
+                ConditionTypes.DEGRADED,
+                degraded,
+                degraded ? "NodesDegraded" : "NoNodeDegraded",
+                status.nodesDegraded + " node(s) degraded, refused, failed or in conflict")
+            .toList();
     status.nodes =
         Stream.concat(
                 nameTaken.entrySet().stream().map(e -> conflict(e.getKey(), e.getValue())),
@@ -115,15 +108,14 @@ public final class ThinPoolConfigStatuses {
     ThinPoolConfigStatus status = new ThinPoolConfigStatus();
     status.observedGeneration = config.getMetadata().getGeneration();
     status.conditions =
-        Conditions.set(
-            previous.conditions == null ? List.of() : previous.conditions,
-            ConditionTypes.READY,
-            false,
-            "InvalidSpec",
-            "the spec breaks the schema's rules, nothing is changed until it is fixed: "
-                + String.join("; ", errors),
-            status.observedGeneration,
-            now);
+        new ConditionSet(previous.conditions, status.observedGeneration, now)
+            .set(
+                ConditionTypes.READY,
+                false,
+                "InvalidSpec",
+                "the spec breaks the schema's rules, nothing is changed until it is fixed: "
+                    + String.join("; ", errors))
+            .toList();
     return status;
   }
 

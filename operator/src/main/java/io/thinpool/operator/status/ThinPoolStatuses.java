@@ -1,6 +1,5 @@
 package io.thinpool.operator.status;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolPhases;
@@ -98,80 +97,58 @@ public final class ThinPoolStatuses {
                 + plan.steps().stream().map(Step::toString).collect(Collectors.joining("; "));
       }
     }
-    List<Condition> conditions = previous.conditions == null ? List.of() : previous.conditions;
-    conditions =
-        Conditions.set(
-            conditions, ConditionTypes.READY, ready, readyReason, readyMessage, generation, now);
+    ConditionSet conditions = new ConditionSet(previous.conditions, generation, now);
+    conditions.set(ConditionTypes.READY, ready, readyReason, readyMessage);
     if (report != null) {
-      conditions =
-          Conditions.set(
-              conditions,
-              ConditionTypes.MONITORED,
-              report.monitored(),
-              report.monitored() ? "Monitored" : "NotMonitored",
-              report.monitored()
-                  ? "dmeventd monitors the pool"
-                  : report.autoextend() == PoolReport.AutoextendState.AGENT_EXTENDS
-                      ? "dmeventd does not monitor the pool: the agent applies its autoextend"
-                          + " policy at each refresh instead"
-                      : "dmeventd does not monitor the pool: it will never be extended",
-              generation,
-              now);
-      conditions =
-          Conditions.set(
-              conditions,
-              ConditionTypes.AUTOEXTEND_READY,
-              report.autoextendPossible(),
-              camel(report.autoextend().name()),
-              report.autoextendReason(),
-              generation,
-              now);
+      conditions.set(
+          ConditionTypes.MONITORED,
+          report.monitored(),
+          report.monitored() ? "Monitored" : "NotMonitored",
+          report.monitored()
+              ? "dmeventd monitors the pool"
+              : report.autoextend() == PoolReport.AutoextendState.AGENT_EXTENDS
+                  ? "dmeventd does not monitor the pool: the agent applies its autoextend"
+                      + " policy at each refresh instead"
+                  : "dmeventd does not monitor the pool: it will never be extended");
+      conditions.set(
+          ConditionTypes.AUTOEXTEND_READY,
+          report.autoextendPossible(),
+          camel(report.autoextend().name()),
+          report.autoextendReason());
       // Only an observation says whether the devices were accepted; before one, nothing is said.
       boolean allDevices = status.excludedDevices.isEmpty();
-      conditions =
-          Conditions.set(
-              conditions,
-              ConditionTypes.DEVICES_ACCEPTED,
-              allDevices,
-              allDevices ? "AllDevicesUsed" : "DevicesExcluded",
-              allDevices
-                  ? "every device in the spec is in the volume group"
-                  : status.excludedDevices.stream()
-                      .map(d -> d.reason)
-                      .collect(Collectors.joining("; ")),
-              generation,
-              now);
+      conditions.set(
+          ConditionTypes.DEVICES_ACCEPTED,
+          allDevices,
+          allDevices ? "AllDevicesUsed" : "DevicesExcluded",
+          allDevices
+              ? "every device in the spec is in the volume group"
+              : status.excludedDevices.stream()
+                  .map(d -> d.reason)
+                  .collect(Collectors.joining("; ")));
     }
     if (report != null && report.containerd().configured()) {
       boolean loaded = report.containerd().loaded();
-      conditions =
-          Conditions.set(
-              conditions,
-              ConditionTypes.CONSUMER_READY,
-              loaded,
-              loaded ? "SnapshotterLoaded" : "SnapshotterNotLoaded",
-              loaded
-                  ? "containerd's devmapper snapshotter keeps its snapshots in the pool"
-                  : "containerd's devmapper snapshotter is configured for this pool ("
-                      + ContainerdUse.CONFIG
-                      + ") but did not load (ctr plugins ls: "
-                      + report.containerd().snapshotterState()
-                      + "): the pool was not active when containerd started. Restart containerd,"
-                      + " and activate the pool before it at boot (see the README, 'The pool in"
-                      + " use')",
-              generation,
-              now);
+      conditions.set(
+          ConditionTypes.CONSUMER_READY,
+          loaded,
+          loaded ? "SnapshotterLoaded" : "SnapshotterNotLoaded",
+          loaded
+              ? "containerd's devmapper snapshotter keeps its snapshots in the pool"
+              : "containerd's devmapper snapshotter is configured for this pool ("
+                  + ContainerdUse.CONFIG
+                  + ") but did not load (ctr plugins ls: "
+                  + report.containerd().snapshotterState()
+                  + "): the pool was not active when containerd started. Restart containerd,"
+                  + " and activate the pool before it at boot (see the README, 'The pool in"
+                  + " use')");
     }
     if (report != null && report.poolExists()) {
-      conditions =
-          Conditions.set(
-              conditions,
-              ConditionTypes.HEALTHY,
-              report.healthy(),
-              healthReason(report.health()),
-              report.healthReason(),
-              generation,
-              now);
+      conditions.set(
+          ConditionTypes.HEALTHY,
+          report.healthy(),
+          healthReason(report.health()),
+          report.healthReason());
     }
     status.metadataRepair =
         MetadataRepairs.next(resource, RepairRequest.of(resource), outcome, now);
@@ -183,12 +160,10 @@ public final class ThinPoolStatuses {
               : LvmNames.lvPath(status.pool.volumeGroup, status.pool.name);
       String damage = MetadataRepairs.damageMessage(resource, poolPath, status.metadataRepair);
       for (String type : List.of(ConditionTypes.READY, ConditionTypes.HEALTHY)) {
-        conditions =
-            Conditions.set(
-                conditions, type, false, ConditionTypes.METADATA_DAMAGED, damage, generation, now);
+        conditions.set(type, false, ConditionTypes.METADATA_DAMAGED, damage);
       }
     }
-    status.conditions = conditions;
+    status.conditions = conditions.toList();
     status.phase = phase(outcome.status(), built, report, status.excludedDevices.isEmpty());
     return status;
   }

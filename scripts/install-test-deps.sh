@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing thinpool-operator needs on a Debian 12 machine (as root):
-# the JDK and Maven; for the real-kernel and real-node tests qemu (TCG), debootstrap with Debian's
+# the JDK and Maven; the Prometheus server (the real-node tier scrapes the real node with it); for the real-kernel and real-node tests qemu (TCG), debootstrap with Debian's
 # archive key and e2fsprogs (the nodes' disks: scripts/node/image.sh), socat and iproute2 (the
 # real node's network namespace), gcc with static glibc (the sandbox image, from Kubernetes'
 # source); for the image tests the Docker engine (Debian's docker.io, started by
@@ -36,4 +36,16 @@ fi
 # prepare.sh resolves Debian's current kernel package by name: the package lists must exist.
 if ! apt-cache show linux-image-amd64 >/dev/null 2>&1; then
   apt-get update -qq
+fi
+# The real-node tier's Prometheus server: the binary of Debian trixie's package (the version of
+# promtool), extracted rather than installed, since the package would start a service listening on
+# every address of this machine.
+prometheus=/usr/local/lib/thinpool-test/prometheus
+if [ ! -x "$prometheus" ]; then
+  work="$(mktemp -d)"
+  (cd "$work" && apt-get download -qq prometheus/trixie 2>/dev/null || {
+     apt-get update -qq && apt-get download -qq prometheus/trixie; })
+  dpkg-deb -x "$work"/prometheus_*.deb "$work/x"
+  install -D -m 0755 "$work/x/usr/bin/prometheus" "$prometheus"
+  rm -rf "$work"
 fi

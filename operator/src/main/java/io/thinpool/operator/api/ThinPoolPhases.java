@@ -1,5 +1,7 @@
 package io.thinpool.operator.api;
 
+import java.util.List;
+
 /** The phases a ThinPool's status takes; the schema's description is built from them. */
 public final class ThinPoolPhases {
 
@@ -10,6 +12,10 @@ public final class ThinPoolPhases {
   public static final String REFUSED = "Refused";
   public static final String FAILED = "Failed";
   public static final String CONFLICT = "Conflict";
+
+  /** Every phase, in the order the description gives them. */
+  public static final List<String> ALL =
+      List.of(PENDING, READY, DEGRADED, PLANNED, REFUSED, FAILED, CONFLICT);
 
   static final String DESCRIPTION =
       "One word for the pool: "

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
+import io.thinpool.operator.api.ThinPoolPhases;
 import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.lvm.host.CommandResult;
 import io.thinpool.operator.lvm.host.HostCommand;
@@ -218,6 +219,16 @@ public final class PoolMetrics {
             tags,
             name,
             s -> s.pool != null && Boolean.TRUE.equals(s.pool.holdsData) ? 1 : 0));
+    for (String phase : ThinPoolPhases.ALL) {
+      registered.add(
+          gauge(
+              "thinpool.phase",
+              null,
+              "1 for the ThinPool's phase (status.phase), 0 for the others",
+              tags.and("phase", phase),
+              name,
+              s -> phase.equals(s.phase) ? 1 : 0));
+    }
     registered.add(
         FunctionCounter.builder(
                 "thinpool.extensions.observed",

@@ -2,8 +2,11 @@ package io.thinpool.operator.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -189,6 +192,29 @@ class ChartTest {
         Serialization.unmarshal(
             Files.readString(Chart.DIR.resolve("files/prometheus-rules.yaml")), Map.class);
     assertThat(rule.getAdditionalProperties().get("spec")).isEqualTo(rulesFile);
+  }
+
+  @Test
+  void theGrafanaDashboardIsAConfigMapTheSidecarFindsOnlyWhenAskedFor() throws IOException {
+    assertThat(render(Map.of()))
+        .noneMatch(o -> o.getMetadata().getName().equals("thinpool-operator-dashboard"));
+
+    ConfigMap dashboard =
+        (ConfigMap)
+            render(Map.of("grafanaDashboard.enabled", "true")).stream()
+                .filter(o -> o.getMetadata().getName().equals("thinpool-operator-dashboard"))
+                .findFirst()
+                .orElseThrow();
+
+    assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(dashboard.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
+    JsonNode shipped =
+        new ObjectMapper().readTree(dashboard.getData().get("thinpool-operator.json"));
+    assertThat(shipped)
+        .isEqualTo(
+            new ObjectMapper()
+                .readTree(Chart.DIR.resolve("files/grafana-dashboard.json").toFile()));
+    assertThat(shipped.path("uid").asText()).isEqualTo("thinpool-operator");
   }
 
   @Test

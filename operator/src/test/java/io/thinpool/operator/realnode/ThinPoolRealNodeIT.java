@@ -11,8 +11,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
@@ -27,6 +25,7 @@ import io.thinpool.operator.testnode.RealCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -87,20 +86,7 @@ class ThinPoolRealNodeIT {
   @Order(1)
   void whenHelmInstallsTheChartThenTheKubeletRunsTheAgentAndTheControllerFromTheImage() {
     long start = System.nanoTime();
-    new Helm(Chart.DIR)
-        .install()
-        .withName(Chart.RELEASE)
-        .withNamespace(Chart.NAMESPACE)
-        .createNamespace()
-        .set("image.repository", ProductImage.NAME.substring(0, ProductImage.NAME.indexOf(':')))
-        .set("image.tag", "dev")
-        .withKubeConfigContents(cluster.controlPlane().adminKubeconfig())
-        .call();
-
-    await("the agent DaemonSet and the controller Deployment ready")
-        .atMost(POD_START)
-        .pollInterval(Duration.ofSeconds(2))
-        .until(ThinPoolRealNodeIT::podsReady);
+    cluster.installChart(Map.of(), POD_START);
     System.out.printf(
         "real node: helm install -> agent and controller pods Ready in %d s%n",
         Duration.ofNanos(System.nanoTime() - start).toSeconds());
@@ -304,7 +290,7 @@ class ThinPoolRealNodeIT {
         .pollInterval(Duration.ofSeconds(2))
         .until(
             () ->
-                podsReady()
+                cluster.chartPodsReady()
                     && !Objects.equals(
                         agentBefore,
                         pod("agent").getStatus().getContainerStatuses().get(0).getContainerID()));
@@ -399,7 +385,7 @@ class ThinPoolRealNodeIT {
             () ->
                 pod("controller").getStatus().getContainerStatuses().get(0).getRestartCount()
                         > controllerRestarts
-                    && podsReady());
+                    && cluster.chartPodsReady());
     System.out.printf(
         "real node: API server killed for 25 s -> controller restarted, agent and controller"
             + " Ready again in %d s%n",
@@ -494,28 +480,6 @@ class ThinPoolRealNodeIT {
                         .formatted(CONFIG, disk(0), disk(1)),
                     ThinPoolConfig.class))
         .create();
-  }
-
-  private static boolean podsReady() {
-    DaemonSet agents =
-        client.apps().daemonSets().inNamespace(Chart.NAMESPACE).withName("thinpool-agent").get();
-    Deployment controller =
-        client
-            .apps()
-            .deployments()
-            .inNamespace(Chart.NAMESPACE)
-            .withName("thinpool-controller")
-            .get();
-    return agents != null
-        && controller != null
-        && Objects.equals(agents.getStatus().getNumberReady(), 1)
-        && Objects.equals(controller.getStatus().getReadyReplicas(), 1)
-        && client.pods().inNamespace(Chart.NAMESPACE).list().getItems().stream()
-            .allMatch(
-                p ->
-                    p.getStatus().getContainerStatuses() != null
-                        && p.getStatus().getContainerStatuses().stream()
-                            .allMatch(ContainerStatus::getReady));
   }
 
   /** How the container's previous run ended, and the end of its log: why it restarted. */

@@ -119,22 +119,49 @@ public final class ControlPlane implements AutoCloseable {
         "--kubeconfig=" + pki.resolve("kube-scheduler.kubeconfig"),
         "--bind-address=127.0.0.1",
         "--leader-elect=false");
-    localPort = freePort();
-    Path socket = dir.resolve("apiserver.sock");
+    localPort = forward("apiserver", ADDRESS, 6443);
+    awaitReady();
+  }
+
+  /**
+   * A port on this machine's loopback that reaches {@code address:port} inside the namespace,
+   * through a unix socket between two forwarders: no address outside either is used.
+   */
+  public int forward(String name, String address, int port) {
+    int local = freePort();
+    Path socket = dir.resolve(name + ".sock");
     background(
-        "forward-in-namespace",
+        "forward-in-namespace-" + name,
         null,
         "socat",
         "UNIX-LISTEN:" + socket + ",fork,mode=600",
-        "TCP:" + ADDRESS + ":6443");
+        "TCP:" + address + ":" + port);
     processes.add(
         Processes.start(
             List.of(
                 "socat",
-                "TCP-LISTEN:" + localPort + ",bind=127.0.0.1,reuseaddr,fork",
+                "TCP-LISTEN:" + local + ",bind=127.0.0.1,reuseaddr,fork",
                 "UNIX-CONNECT:" + socket),
-            dir.resolve("logs/forward-on-loopback.log")));
-    awaitReady();
+            dir.resolve("logs/forward-on-loopback-" + name + ".log")));
+    return local;
+  }
+
+  /**
+   * Starts a program beside the control plane, in its namespace (it reaches the API server at
+   * {@link #ADDRESS} and the pods through the node); it stops with the control plane.
+   */
+  public Process startBeside(String name, List<String> argv) {
+    return background(name, null, argv.toArray(String[]::new));
+  }
+
+  /** A directory of its own for a program started beside the control plane. */
+  public Path workDirectory(String name) {
+    return dir.resolve(name);
+  }
+
+  /** The cluster's CA certificate: what a client checks the API server's certificate with. */
+  public Path caCertificate() {
+    return dir.resolve("pki/ca.crt");
   }
 
   /** Starts the API server (again): on the same etcd, the same address and credentials. */

@@ -1,8 +1,16 @@
 package io.thinpool.operator.testnode;
 
+import static org.awaitility.Awaitility.await;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.thinpool.operator.lvm.host.HostCommand;
+import io.thinpool.operator.testk8s.Chart;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -13,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -138,6 +148,70 @@ public final class RealCluster implements AutoCloseable {
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /**
+   * {@code helm install} of the chart, with the image {@code docker build} made and the given
+   * values over the defaults; then waits until the kubelet runs the agent and the controller Ready.
+   */
+  public void installChart(Map<String, Object> values, Duration within) {
+    InstallCommand install =
+        new Helm(Chart.DIR)
+            .install()
+            .withName(Chart.RELEASE)
+            .withNamespace(Chart.NAMESPACE)
+            .createNamespace()
+            .set("image.repository", ProductImage.NAME.substring(0, ProductImage.NAME.indexOf(':')))
+            .set("image.tag", "dev");
+    values.forEach(install::set);
+    install.withKubeConfigContents(controlPlane.adminKubeconfig()).call();
+    await("the agent DaemonSet and the controller Deployment ready")
+        .atMost(within)
+        .pollInterval(Duration.ofSeconds(2))
+        .until(this::chartPodsReady);
+  }
+
+  /** The last lines of the log of the chart's pod of this component ("agent", "controller"). */
+  public String logTail(String component, int lines) {
+    return client
+        .pods()
+        .inNamespace(Chart.NAMESPACE)
+        .withLabel("app.kubernetes.io/component", component)
+        .list()
+        .getItems()
+        .stream()
+        .map(
+            pod ->
+                client
+                    .pods()
+                    .inNamespace(Chart.NAMESPACE)
+                    .withName(pod.getMetadata().getName())
+                    .tailingLines(lines)
+                    .getLog())
+        .collect(java.util.stream.Collectors.joining("\n"));
+  }
+
+  /** Whether the agent DaemonSet and the controller Deployment have their pods Ready. */
+  public boolean chartPodsReady() {
+    DaemonSet agents =
+        client.apps().daemonSets().inNamespace(Chart.NAMESPACE).withName("thinpool-agent").get();
+    Deployment controller =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(Chart.NAMESPACE)
+            .withName("thinpool-controller")
+            .get();
+    return agents != null
+        && controller != null
+        && Objects.equals(agents.getStatus().getNumberReady(), 1)
+        && Objects.equals(controller.getStatus().getReadyReplicas(), 1)
+        && client.pods().inNamespace(Chart.NAMESPACE).list().getItems().stream()
+            .allMatch(
+                p ->
+                    p.getStatus().getContainerStatuses() != null
+                        && p.getStatus().getContainerStatuses().stream()
+                            .allMatch(ContainerStatus::getReady));
   }
 
   public ControlPlane controlPlane() {

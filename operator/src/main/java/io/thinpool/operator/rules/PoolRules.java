@@ -70,13 +70,15 @@ public final class PoolRules {
   public static final int PERCENT_OF_VG_MAX = 99;
   public static final int PERCENT_OF_VG_TOTAL_MAX = 100;
 
-  /** The words of {@link #OVER_THE_VOLUME_GROUP} after the two fields and their sum. */
-  public static final String SHARE_ONE_VOLUME_GROUP =
-      "is over 100: together they share one volume group";
+  /** Why the data and metadata shares are bounded together: the words both messages say. */
+  public static final String ONE_VOLUME_GROUP = "together they share one volume group";
 
+  /** The agent's words after the two fields and their sum. */
+  public static final String SHARE_ONE_VOLUME_GROUP = "is over 100: " + ONE_VOLUME_GROUP;
+
+  /** The schema's message, which has no sum to show. */
   public static final String OVER_THE_VOLUME_GROUP =
-      "dataPercentOfVg + metadataPercentOfVg may be at most 100: together they share one volume"
-          + " group";
+      "dataPercentOfVg + metadataPercentOfVg may be at most 100: " + ONE_VOLUME_GROUP;
 
   /** Sizes as bytes or with a binary suffix; anything else is refused, not guessed at. */
   public static final String SIZE_PATTERN = "^[0-9]+(Ki|Mi|Gi)?$";

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.thinpool.operator.api.ThinPool;
-import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.lvm.host.CommandResult;
 import io.thinpool.operator.lvm.host.HostCommand;
 import io.thinpool.operator.status.Conditions;
@@ -79,14 +78,7 @@ class ThinPoolPrometheusIT {
             Chart.DIR.resolve("files/prometheus-scrape-config.yaml"),
             shippedRules());
     cluster.installChart(Map.of(), Duration.ofMinutes(6));
-    client
-        .nodes()
-        .withName(RealCluster.NODE)
-        .edit(
-            n -> {
-              n.getMetadata().getLabels().put("thinpool.io/storage", "true");
-              return n;
-            });
+    cluster.labelNodeForPools();
   }
 
   @AfterAll
@@ -138,9 +130,11 @@ class ThinPoolPrometheusIT {
     assertThat(value("thinpool_autoextend_possible{config=\"" + ROOM + "\"}")).isEqualTo(1);
     assertThat(value("thinpool_phase{config=\"" + ROOM + "\", phase=\"Ready\"}")).isEqualTo(1);
 
-    // Two rounds of rules after the series exist: a healthy pool raises nothing, not even pending.
-    sleep(PrometheusServer.INTERVAL.multipliedBy(3));
-    assertThat(prometheus.alerts()).isEmpty();
+    // Rounds of rules after the series exist: a healthy pool raises nothing, not even pending.
+    await("no alert, not even pending, over three rounds of rules")
+        .during(PrometheusServer.INTERVAL.multipliedBy(3))
+        .atMost(PrometheusServer.INTERVAL.multipliedBy(5))
+        .until(() -> prometheus.alerts().isEmpty());
   }
 
   @Test
@@ -276,25 +270,14 @@ class ThinPoolPrometheusIT {
 
   private static void applyConfig(
       String name, String volumeGroup, String device, int dataPercent, int metadataPercent) {
-    client
-        .resource(
-            client
-                .getKubernetesSerialization()
-                .unmarshal(
-                    """
-                    apiVersion: thinpool.io/v1alpha1
-                    kind: ThinPoolConfig
-                    metadata: {name: %s}
-                    spec:
-                      nodeSelector: {matchLabels: {thinpool.io/storage: "true"}}
-                      devices: [%s]
-                      volumeGroup: %s
-                      dataPercentOfVg: %d
-                      metadataPercentOfVg: %d
-                    """
-                        .formatted(name, device, volumeGroup, dataPercent, metadataPercent),
-                    ThinPoolConfig.class))
-        .create();
+    cluster.createConfig(
+        name,
+        spec -> {
+          spec.devices = List.of(device);
+          spec.volumeGroup = volumeGroup;
+          spec.dataPercentOfVg = dataPercent;
+          spec.metadataPercentOfVg = metadataPercent;
+        });
   }
 
   private static void awaitReady(String config) {
@@ -320,15 +303,6 @@ class ThinPoolPrometheusIT {
               + "\nthe agent's log:\n"
               + cluster.logTail("agent", 40),
           e);
-    }
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.thinpool.operator.api.ConditionTypes;
+import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.lvm.host.CommandResult;
@@ -104,17 +105,17 @@ class ThinPoolRealNodeIT {
     // The second disk holds a filesystem: it must be listed as excluded and never touched.
     cluster.node().must("mkfs.ext4", "-q", "-L", "keep-me", disk(1));
     String keptUuid = filesystemUuid(disk(1));
-    client
-        .nodes()
-        .withName(RealCluster.NODE)
-        .edit(
-            n -> {
-              n.getMetadata().getLabels().put("thinpool.io/storage", "true");
-              return n;
-            });
+    cluster.labelNodeForPools();
 
     long start = System.nanoTime();
-    applyConfig();
+    cluster.createConfig(
+        CONFIG,
+        spec -> {
+          spec.devices = List.of(disk(0), disk(1));
+          spec.dataPercentOfVg = 40;
+          spec.metadataPercentOfVg = 2;
+          spec.deletionPolicy = DeletionPolicy.Delete;
+        });
     ThinPool pool = awaitPool(p -> ready(p), Duration.ofMinutes(3), "Ready");
     System.out.printf(
         "real node: apply -> ThinPool Ready in %d s%n",
@@ -460,28 +461,6 @@ class ThinPoolRealNodeIT {
         .until(() -> client.pods().inNamespace(Chart.NAMESPACE).list().getItems().isEmpty());
   }
 
-  private static void applyConfig() {
-    client
-        .resource(
-            client
-                .getKubernetesSerialization()
-                .unmarshal(
-                    """
-                    apiVersion: thinpool.io/v1alpha1
-                    kind: ThinPoolConfig
-                    metadata: {name: %s}
-                    spec:
-                      nodeSelector: {matchLabels: {thinpool.io/storage: "true"}}
-                      devices: [%s, %s]
-                      dataPercentOfVg: 40
-                      metadataPercentOfVg: 2
-                      deletionPolicy: Delete
-                    """
-                        .formatted(CONFIG, disk(0), disk(1)),
-                    ThinPoolConfig.class))
-        .create();
-  }
-
   /** How the container's previous run ended, and the end of its log: why it restarted. */
   private static String lastEnd(Pod pod, ContainerStatus status) {
     var ended = status.getLastState().getTerminated();
@@ -501,14 +480,7 @@ class ThinPoolRealNodeIT {
   }
 
   private static Pod pod(String component) {
-    return client
-        .pods()
-        .inNamespace(Chart.NAMESPACE)
-        .withLabel("app.kubernetes.io/component", component)
-        .list()
-        .getItems()
-        .stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+    return cluster.chartPods(component).stream()
         .findFirst()
         .orElseThrow(() -> new AssertionError("no " + component + " pod"));
   }

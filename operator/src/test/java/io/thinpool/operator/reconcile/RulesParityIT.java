@@ -202,13 +202,12 @@ class RulesParityIT {
           invalid("{dataPercentOfVg: 0}", "dataPercentOfVg", "0", null),
           invalid("{dataPercentOfVg: 100, metadataPercentOfVg: 0}", "dataPercentOfVg", "100", null),
           invalid("{metadataPercentOfVg: 0}", "metadataPercentOfVg", "0", null),
-          invalid(
-              "{dataPercentOfVg: 96}", "dataPercentOfVg", null, PoolRules.OVER_THE_VOLUME_GROUP),
+          invalid("{dataPercentOfVg: 96}", "dataPercentOfVg", null, PoolRules.ONE_VOLUME_GROUP),
           invalid(
               "{dataPercentOfVg: 60, metadataPercentOfVg: 41}",
               "dataPercentOfVg",
               null,
-              PoolRules.OVER_THE_VOLUME_GROUP),
+              PoolRules.ONE_VOLUME_GROUP),
           invalid("{chunkSize: 96Ki}", "chunkSize", "96Ki", PoolRules.NOT_A_CHUNK_SIZE),
           invalid("{chunkSize: 32Ki}", "chunkSize", "32Ki", PoolRules.NOT_A_CHUNK_SIZE),
           invalid("{chunkSize: 2Gi}", "chunkSize", "2Gi", PoolRules.NOT_A_CHUNK_SIZE),

@@ -1,5 +1,7 @@
 package io.thinpool.operator.testnode;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -119,27 +121,17 @@ public final class PrometheusServer {
   }
 
   private void awaitReady() {
-    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    while (true) {
-      try {
-        HttpResponse<String> ready =
-            http.send(
-                HttpRequest.newBuilder(base.resolve("/-/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (ready.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("Prometheus did not become ready within a minute");
-      }
-      sleep(Duration.ofMillis(500));
-    }
+    await("Prometheus ready")
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(
+            () ->
+                http.send(
+                            HttpRequest.newBuilder(base.resolve("/-/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding())
+                        .statusCode()
+                    == 200);
   }
 
   private JsonNode get(String pathAndQuery) {
@@ -249,14 +241,5 @@ public final class PrometheusServer {
                 .build())
         .getStatus()
         .getToken();
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

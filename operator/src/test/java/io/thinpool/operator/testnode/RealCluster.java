@@ -6,9 +6,14 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.thinpool.operator.api.NodeSelector;
+import io.thinpool.operator.api.ThinPoolConfig;
+import io.thinpool.operator.api.ThinPoolConfigSpec;
 import io.thinpool.operator.lvm.host.HostCommand;
 import io.thinpool.operator.testk8s.Chart;
 import java.io.IOException;
@@ -25,6 +30,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * A real cluster on one machine: the {@link ControlPlane} in the test's network namespace and one
@@ -171,8 +178,38 @@ public final class RealCluster implements AutoCloseable {
         .until(this::chartPodsReady);
   }
 
-  /** The last lines of the log of the chart's pod of this component ("agent", "controller"). */
-  public String logTail(String component, int lines) {
+  /** The label the tests' ThinPoolConfigs select the node by. */
+  public static final String STORAGE_LABEL = "thinpool.io/storage";
+
+  /** Labels the node so that the tests' ThinPoolConfigs select it. */
+  public void labelNodeForPools() {
+    client
+        .nodes()
+        .withName(NODE)
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().put(STORAGE_LABEL, "true");
+              return n;
+            });
+  }
+
+  /**
+   * Creates a ThinPoolConfig that selects the node (once {@link #labelNodeForPools()}), its pool
+   * fields set by {@code fields}, the others the runbook's.
+   */
+  public void createConfig(String name, Consumer<ThinPoolConfigSpec> fields) {
+    ThinPoolConfig config = new ThinPoolConfig();
+    config.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    ThinPoolConfigSpec spec = new ThinPoolConfigSpec();
+    spec.nodeSelector = new NodeSelector();
+    spec.nodeSelector.matchLabels.put(STORAGE_LABEL, "true");
+    fields.accept(spec);
+    config.setSpec(spec);
+    client.resource(config).create();
+  }
+
+  /** The chart's pods of this component ("agent", "controller") that are not being deleted. */
+  public List<Pod> chartPods(String component) {
     return client
         .pods()
         .inNamespace(Chart.NAMESPACE)
@@ -180,6 +217,13 @@ public final class RealCluster implements AutoCloseable {
         .list()
         .getItems()
         .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .toList();
+  }
+
+  /** The last lines of the logs of the chart's pods of this component. */
+  public String logTail(String component, int lines) {
+    return chartPods(component).stream()
         .map(
             pod ->
                 client
@@ -188,7 +232,7 @@ public final class RealCluster implements AutoCloseable {
                     .withName(pod.getMetadata().getName())
                     .tailingLines(lines)
                     .getLog())
-        .collect(java.util.stream.Collectors.joining("\n"));
+        .collect(Collectors.joining("\n"));
   }
 
   /** Whether the agent DaemonSet and the controller Deployment have their pods Ready. */

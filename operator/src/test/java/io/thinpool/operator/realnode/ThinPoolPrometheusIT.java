@@ -18,6 +18,8 @@ import io.thinpool.operator.testnode.PrometheusServer;
 import io.thinpool.operator.testnode.RealCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,6 +68,7 @@ class ThinPoolPrometheusIT {
   private static RealCluster cluster;
   private static KubernetesClient client;
   private static PrometheusServer prometheus;
+  private static Instant started;
 
   @BeforeAll
   static void startTheClusterPrometheusAndTheChart() {
@@ -77,6 +80,7 @@ class ThinPoolPrometheusIT {
             client,
             Chart.DIR.resolve("files/prometheus-scrape-config.yaml"),
             shippedRules());
+    started = Instant.now();
     cluster.installChart(Map.of(), Duration.ofMinutes(6));
     cluster.labelNodeForPools();
   }
@@ -229,6 +233,23 @@ class ThinPoolPrometheusIT {
     assertThat(prometheus.alerts())
         .as("the pool with room raises nothing")
         .noneMatch(a -> a.path("labels").path("config").asText().equals(ROOM));
+  }
+
+  @Test
+  @Order(5)
+  void theDashboardIsDrawnFromTheRunsRealSeries() throws IOException {
+    JsonNode dashboard = JSON.readTree(Chart.DIR.resolve("files/grafana-dashboard.json").toFile());
+
+    String svg = DashboardPicture.draw(dashboard, prometheus, started, Instant.now());
+
+    Path picture = Path.of("target/real-node/dashboard.svg");
+    Files.createDirectories(picture.getParent());
+    Files.writeString(picture, svg);
+    System.out.printf("dashboard: drawn from this run's series into %s%n", picture);
+    assertThat(svg)
+        .contains("Data and metadata usage", "Unhealthy pools")
+        .contains("docker/thinpool data", "tight/thinpool data")
+        .containsPattern("<polyline [^>]*points=\"[0-9.]+,[0-9.]+ [0-9.]+,[0-9.]+");
   }
 
   /** The rule groups of the PrometheusRule the chart renders, as a Prometheus rule file. */

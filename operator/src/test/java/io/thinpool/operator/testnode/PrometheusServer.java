@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -94,6 +95,25 @@ public final class PrometheusServer {
   public JsonNode query(String promql) {
     JsonNode answer =
         get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    if (!"success".equals(answer.path("status").asText())) {
+      throw new IllegalArgumentException(
+          "Prometheus rejected `" + promql + "`: " + answer.path("error").asText());
+    }
+    return answer.path("data").path("result");
+  }
+
+  /** The series of a range query, each with its {@code metric} labels and {@code values}. */
+  public JsonNode queryRange(String promql, Instant start, Instant end, Duration step) {
+    JsonNode answer =
+        get(
+            "/api/v1/query_range?query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + "&start="
+                + start.getEpochSecond()
+                + "&end="
+                + end.getEpochSecond()
+                + "&step="
+                + step.toSeconds());
     if (!"success".equals(answer.path("status").asText())) {
       throw new IllegalArgumentException(
           "Prometheus rejected `" + promql + "`: " + answer.path("error").asText());

@@ -94,7 +94,7 @@ public final class PoolPlanner {
     } else {
       createPool();
     }
-    profile();
+    steps.addAll(ProfileSteps.of(spec, state, pool));
     monitoring();
     return new Plan(steps, devices.excluded(), notes, null);
   }
@@ -333,68 +333,6 @@ public final class PoolPlanner {
                 spec.volumeGroup()));
     argv.addAll(sizeArguments);
     return new Step(intent, argv, "", "create the pool's " + role + " LV (" + size + ")");
-  }
-
-  /** Write the autoextend profile when its content differs, and attach it to the pool. */
-  private void profile() {
-    PoolSpec.AutoextendPolicy autoextend = spec.autoextend();
-    String expected = LvmNames.profileContent(autoextend);
-    if (!state.profile(autoextend.profile()).map(expected::equals).orElse(false)) {
-      steps.addAll(
-          writeProfile(
-              LvmNames.profilePath(autoextend.profile()),
-              expected,
-              "autoextend profile "
-                  + autoextend.profile()
-                  + " (threshold "
-                  + autoextend.thresholdPercent()
-                  + "%, extend by "
-                  + autoextend.extendPercent()
-                  + "%)"));
-    }
-    if (pool.map(lv -> !lv.profile().equals(autoextend.profile())).orElse(true)) {
-      steps.add(
-          Step.of(
-              Step.Intent.ATTACH_PROFILE,
-              "attach profile "
-                  + autoextend.profile()
-                  + " so dmeventd extends the pool by its policy",
-              "lvchange",
-              "--metadataprofile",
-              autoextend.profile(),
-              poolPath));
-    }
-  }
-
-  /**
-   * A shell-free, atomic file write: the content goes to a temporary file beside the target through
-   * dd's standard input (fsynced), then rename(2) puts it in place, so LVM and dmeventd never read
-   * a half-written profile. The temporary name is per pool: two pools never share one.
-   */
-  private List<Step> writeProfile(String path, String content, String what) {
-    String directory = path.substring(0, path.lastIndexOf('/'));
-    String temporary = path + "." + LvmNames.dmName(spec.volumeGroup(), spec.poolName()) + ".tmp";
-    return List.of(
-        Step.of(
-            Step.Intent.MAKE_PROFILE_DIRECTORY,
-            "the directory for " + what,
-            "mkdir",
-            "-p",
-            "--",
-            directory),
-        new Step(
-            Step.Intent.WRITE_PROFILE_COPY,
-            List.of("dd", "of=" + temporary, "conv=fsync", "status=none"),
-            content,
-            "write " + what),
-        Step.of(
-            Step.Intent.PUT_PROFILE_IN_PLACE,
-            "put " + what + " in place atomically",
-            "mv",
-            "-f",
-            "--",
-            temporary,
-            path));
   }
 
   /** A thin pool dmeventd does not watch is never extended: turn monitoring back on. */

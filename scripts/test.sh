@@ -10,11 +10,8 @@ tier_args=()
 if [ "${1:-}" = "--tier" ]; then
   case "${2:-}" in
     unit)   tier_args=(-DskipITs) ;;
-    kernel) tier_args=(-Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false "-Dit.test=io/thinpool/operator/lvm/**/*IT") ;;
-    api)    tier_args=(-Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
-                       "-Dit.test=io/thinpool/operator/api/*IT,io/thinpool/operator/reconcile/*IT,io/thinpool/operator/chart/*IT,io/thinpool/operator/StartupFailuresIT") ;;
-    image)  tier_args=(-Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false "-Dit.test=io/thinpool/operator/image/*IT") ;;
-    node)   tier_args=(-Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false "-Dit.test=io/thinpool/operator/realnode/*IT") ;;
+    # Each *IT class carries its tier as a JUnit tag (TiersTest checks): failsafe runs that tag.
+    kernel|api|image|node) tier_args=(-Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false "-Dgroups=$2") ;;
     *) echo "scripts/test.sh: --tier takes unit, kernel, api, image or node, not '${2:-}'" >&2; exit 2 ;;
   esac
   shift 2

@@ -7,9 +7,11 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.testk8s.KubeApi;
 import io.thinpool.operator.testk8s.LocalKubeBinaries;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @ExtendWith(LocalKubeBinaries.class)
 @EnableKubeAPIServer(updateKubeConfigFile = false)
+@Tag(Tiers.API)
 class RbacIT {
 
   static KubernetesClient client;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.testk8s.Chart;
 import io.thinpool.operator.testk8s.KubeApi;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalKubeBinaries.class)
 @EnableKubeAPIServer(updateKubeConfigFile = false)
+@Tag(Tiers.API)
 class PlainManifestsIT {
 
   static KubernetesClient client;

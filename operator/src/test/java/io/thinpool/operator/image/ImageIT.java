@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.api.ThinPoolConfigSpec;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.DockerClientFactory;
@@ -51,6 +53,7 @@ import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
  */
 @ExtendWith(LocalKubeBinaries.class)
 @EnableKubeAPIServer(updateKubeConfigFile = false)
+@Tag(Tiers.IMAGE)
 class ImageIT {
 
   private static final String IMAGE = ProductImage.NAME;

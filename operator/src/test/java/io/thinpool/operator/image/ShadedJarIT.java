@@ -2,6 +2,7 @@ package io.thinpool.operator.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.thinpool.operator.Tiers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,12 +11,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The shaded jar the image and the demo run, as the package phase leaves it (an integration test:
  * it runs after that phase).
  */
+@Tag(Tiers.IMAGE)
 class ShadedJarIT {
 
   private static final Path JAR = Path.of("target/thinpool-operator.jar");

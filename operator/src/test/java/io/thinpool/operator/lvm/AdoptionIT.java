@@ -3,6 +3,7 @@ package io.thinpool.operator.lvm;
 import static io.thinpool.operator.testvm.TestVm.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.lvm.PoolEngine.Outcome;
 import io.thinpool.operator.lvm.PoolEngine.Status;
 import io.thinpool.operator.lvm.host.CommandResult;
@@ -17,6 +18,7 @@ import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.testvm.TestVm;
 import io.thinpool.operator.testvm.TestVmExtension;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * prove device-mapper's escaping on the real kernel too.
  */
 @ExtendWith(TestVmExtension.class)
+@Tag(Tiers.KERNEL)
 class AdoptionIT {
 
   private static final String VG = "docker-lvm";

@@ -3,12 +3,14 @@ package io.thinpool.operator.lvm;
 import static io.thinpool.operator.testvm.TestVm.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.lvm.PoolEngine.Outcome;
 import io.thinpool.operator.lvm.PoolEngine.Status;
 import io.thinpool.operator.lvm.plan.Plan;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.testvm.TestVm;
 import io.thinpool.operator.testvm.TestVmExtension;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * must not take the live pool's disk for a stranger's, even with the destroy flag in the spec.
  */
 @ExtendWith(TestVmExtension.class)
+@Tag(Tiers.KERNEL)
 class DevicesFileIT {
 
   private static final String LVM_CONF = "/etc/lvm/lvm.conf";

@@ -3,6 +3,7 @@ package io.thinpool.operator.lvm;
 import static io.thinpool.operator.testvm.TestVm.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.lvm.PoolEngine.Outcome;
 import io.thinpool.operator.lvm.PoolEngine.Status;
 import io.thinpool.operator.lvm.plan.Plan;
@@ -10,6 +11,7 @@ import io.thinpool.operator.lvm.plan.TeardownConsent;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.testvm.TestVm;
 import io.thinpool.operator.testvm.TestVmExtension;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * device-mapper table someone else made holds the pool's name.
  */
 @ExtendWith(TestVmExtension.class)
+@Tag(Tiers.KERNEL)
 class KernelNamesIT {
 
   @Test

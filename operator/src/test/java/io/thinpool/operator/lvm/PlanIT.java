@@ -3,6 +3,7 @@ package io.thinpool.operator.lvm;
 import static io.thinpool.operator.testvm.TestVm.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.lvm.PoolEngine.Outcome;
 import io.thinpool.operator.lvm.PoolEngine.Status;
 import io.thinpool.operator.lvm.plan.States;
@@ -10,11 +11,13 @@ import io.thinpool.operator.lvm.plan.Step;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.testvm.TestVm;
 import io.thinpool.operator.testvm.TestVmExtension;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Plan first, on a real Debian node (bookworm): the plan changes nothing, applying runs it. */
 @ExtendWith(TestVmExtension.class)
+@Tag(Tiers.KERNEL)
 class PlanIT {
 
   @Test

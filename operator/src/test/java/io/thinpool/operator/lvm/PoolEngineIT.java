@@ -3,6 +3,7 @@ package io.thinpool.operator.lvm;
 import static io.thinpool.operator.testvm.TestVm.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.lvm.PoolEngine.Outcome;
 import io.thinpool.operator.lvm.PoolEngine.Status;
 import io.thinpool.operator.lvm.host.HostCommand;
@@ -15,6 +16,7 @@ import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.testvm.TestVm;
 import io.thinpool.operator.testvm.TestVmExtension;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * name says which lvm2 it proved.
  */
 @ExtendWith(TestVmExtension.class)
+@Tag(Tiers.KERNEL)
 abstract class PoolEngineIT {
 
   /**

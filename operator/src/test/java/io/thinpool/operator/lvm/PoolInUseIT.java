@@ -3,6 +3,7 @@ package io.thinpool.operator.lvm;
 import static io.thinpool.operator.testvm.TestVm.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.lvm.PoolEngine.Outcome;
 import io.thinpool.operator.lvm.PoolEngine.Status;
 import io.thinpool.operator.lvm.host.HostCommand;
@@ -12,6 +13,7 @@ import io.thinpool.operator.lvm.plan.TeardownConsent;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.testvm.TestVm;
 import io.thinpool.operator.testvm.TestVmExtension;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * device-mapper messages that LVM never sees, written to, then closed.
  */
 @ExtendWith(TestVmExtension.class)
+@Tag(Tiers.KERNEL)
 class PoolInUseIT {
 
   private static final PoolSpec SPEC = PoolSpec.runbook(disk(0));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolPhases;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -39,6 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * when a pool is oversized, full, stuck or damaged, and what the engine makes of it.
  */
 @ExtendWith(TestVmExtension.class)
+@Tag(Tiers.KERNEL)
 class PoolTroubleIT {
 
   private long started;

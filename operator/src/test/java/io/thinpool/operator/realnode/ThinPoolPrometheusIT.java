@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.lvm.host.CommandResult;
 import io.thinpool.operator.lvm.host.HostCommand;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * runbook's sizes (no room), which is filled until the kernel runs out of data space.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag(Tiers.NODE)
 class ThinPoolPrometheusIT {
 
   private static final String ROOM = "with-room";

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
 import io.thinpool.operator.api.ThinPool;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -47,6 +49,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * container fills it. The steps follow one another on the same cluster, as a user's day would.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag(Tiers.NODE)
 class ThinPoolRealNodeIT {
 
   private static final String CONFIG = "real-node";

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.api.ThinPoolConfig;
 import io.thinpool.operator.api.ThinPoolConfigSpec;
 import io.thinpool.operator.api.ThinPoolSpec;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -39,6 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalKubeBinaries.class)
 @EnableKubeAPIServer(updateKubeConfigFile = false)
+@Tag(Tiers.API)
 class RulesParityIT {
 
   static KubernetesClient client;

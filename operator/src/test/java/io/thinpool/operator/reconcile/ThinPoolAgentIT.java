@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.thinpool.operator.Operators;
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
 import io.thinpool.operator.api.ThinPool;
@@ -34,12 +35,14 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** One node's agent in-process against a real API server, its node simulated in memory. */
 @ExtendWith(LocalKubeBinaries.class)
 @EnableKubeAPIServer(updateKubeConfigFile = false)
+@Tag(Tiers.API)
 class ThinPoolAgentIT {
 
   private static final long DISK = 2L * 1024 * 1024 * 1024;

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.thinpool.operator.Operators;
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.NodeSelector;
 import io.thinpool.operator.api.PoolParameters.DeletionPolicy;
@@ -35,6 +36,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -45,6 +47,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalKubeBinaries.class)
 @EnableKubeAPIServer(updateKubeConfigFile = false)
+@Tag(Tiers.API)
 class ThinPoolOperatorIT {
 
   private static final long DISK = 2L * 1024 * 1024 * 1024;

@@ -3,6 +3,7 @@ package io.thinpool.operator.lvm.host;
 import static io.thinpool.operator.testvm.TestVm.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.thinpool.operator.Tiers;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.PoolReport;
 import io.thinpool.operator.lvm.host.DeviceMapperEvents.Wake;
@@ -11,6 +12,7 @@ import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.testvm.TestVm;
 import io.thinpool.operator.testvm.TestVmExtension;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * watcher waits for instead of polling.
  */
 @ExtendWith(TestVmExtension.class)
+@Tag(Tiers.KERNEL)
 class DeviceMapperEventsIT {
 
   /** A small pool (10% of a 2 GiB disk, 204 MiB) with room left in the VG. */

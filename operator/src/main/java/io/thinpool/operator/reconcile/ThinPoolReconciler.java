@@ -278,6 +278,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     Comparator<ThinPool> age =
         Comparator.comparing((ThinPool p) -> p.getMetadata().getCreationTimestamp())
             .thenComparing(p -> p.getMetadata().getName());
+    PoolEngine engine = new PoolEngine(node);
     return context
         .getPrimaryCache()
         .list()
@@ -287,8 +288,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
         .filter(
             other ->
                 Objects.equals(other.getSpec().volumeGroup, pool.getSpec().volumeGroup)
-                    || new PoolEngine(node)
-                        .shareADisk(other.getSpec().devices, pool.getSpec().devices))
+                    || engine.shareADisk(other.getSpec().devices, pool.getSpec().devices))
         .min(age);
   }
 

@@ -49,6 +49,14 @@ class AdoptionIT {
     for (HostCommand command : RunbookByHand.toThePool(disk(1), VG, POOL, 95, 1)) {
       vm.must(command.argv().toArray(String[]::new));
     }
+    thinVolumeWithData(vm, "thinpool-operator adoption test data\n");
+    // No profile written, and dmeventd told to look away (after the thin volume: activating it
+    // registers the pool again): what adoption has to put right.
+    vm.must("lvchange", "--monitor", "n", VG + "/" + POOL);
+  }
+
+  /** A thin volume "images" in the pool, written with zeros and then {@code line} repeated. */
+  private static void thinVolumeWithData(TestVm vm, String line) {
     vm.must("lvcreate", "--yes", "-V", "64M", "-T", VG + "/" + POOL, "-n", "images");
     vm.must(
         "dd",
@@ -63,11 +71,8 @@ class AdoptionIT {
     CommandResult written =
         vm.run(
             HostCommand.of("dd", "of=" + THIN_DEVICE, "bs=4096", "conv=fsync", "status=none")
-                .withStdin("thinpool-operator adoption test data\n".repeat(1000)));
+                .withStdin(line.repeat(1000)));
     assertThat(written.succeeded()).as(written.stderr()).isTrue();
-    // No profile written, and dmeventd told to look away (after the thin volume: activating it
-    // registers the pool again): what adoption has to put right.
-    vm.must("lvchange", "--monitor", "n", VG + "/" + POOL);
   }
 
   private static String checksum(TestVm vm) {
@@ -151,12 +156,7 @@ class AdoptionIT {
     PoolSpec first = RUNBOOK_AS_TYPED.toBuilder().owner(new PoolOwner("first", "n1")).build();
     PoolEngine engine = new PoolEngine(vm);
     assertThat(engine.reconcile(first).status()).isEqualTo(Status.CONVERGED);
-    vm.must("lvcreate", "--yes", "-V", "64M", "-T", VG + "/" + POOL, "-n", "images");
-    CommandResult written =
-        vm.run(
-            HostCommand.of("dd", "of=" + THIN_DEVICE, "bs=4096", "conv=fsync", "status=none")
-                .withStdin("first config's data\n".repeat(1000)));
-    assertThat(written.succeeded()).as(written.stderr()).isTrue();
+    thinVolumeWithData(vm, "first config's data\n");
     String before = checksum(vm);
 
     // The same disk seen from another node (shared or moved): nothing, whatever the spec allows.

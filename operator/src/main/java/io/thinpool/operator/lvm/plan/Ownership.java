@@ -40,9 +40,9 @@ enum Ownership {
     return node.isPresent() && config.isPresent() ? OURS : UNRECORDED;
   }
 
-  /** Whether the spec's owner may change this volume group without adopting it. */
-  boolean ours() {
-    return this == OURS || this == UNRECORDED;
+  /** Whether adoption may take this volume group over (after the adoption checks). */
+  boolean adoptable() {
+    return this == UNMANAGED || this == OTHER_CONFIG;
   }
 
   /**

@@ -56,16 +56,14 @@ public final class PoolPlanner {
       return Plan.refusedAsInvalid(violations);
     }
     Optional<VolumeGroup> vg = state.volumeGroup(spec.volumeGroup());
-    Optional<Plan> notOurs = vg.flatMap(g -> Ownership.refusal(spec, g));
-    boolean adoptable =
-        vg.map(g -> Ownership.of(g, spec.owner()))
-            .filter(o -> o == Ownership.UNMANAGED || o == Ownership.OTHER_CONFIG)
-            .isPresent();
-    if (notOurs.isPresent() && !(adoptable && spec.adoptExisting())) {
+    Optional<VolumeGroup> adopted =
+        vg.filter(g -> spec.adoptExisting() && Ownership.of(g, spec.owner()).adoptable());
+    Optional<Plan> notOurs =
+        adopted.isPresent() ? Optional.empty() : vg.flatMap(g -> Ownership.refusal(spec, g));
+    if (notOurs.isPresent()) {
       return notOurs.get();
     }
-    Optional<String> mismatch =
-        vg.filter(g -> adoptable).flatMap(g -> Adoption.mismatch(spec, state, g));
+    Optional<String> mismatch = adopted.flatMap(g -> Adoption.mismatch(spec, state, g));
     if (mismatch.isPresent()) {
       return Plan.refused(Reason.ADOPTION_MISMATCH, mismatch.get(), List.of());
     }

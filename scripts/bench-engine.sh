@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
 mvn -B -q -ntp -pl operator -am test-compile -Dspotless.check.skip=true
 mvn -B -q -ntp -pl operator exec:java -Dexec.classpathScope=test \
-  -Dexec.mainClass=io.thinpool.operator.lvm.PoolEngineBenchmark -Dthinpool.scripts="$PWD/scripts"
+  -Dexec.mainClass=io.thinpool.operator.bench.PoolEngineBenchmark -Dthinpool.scripts="$PWD/scripts"

@@ -1,6 +1,6 @@
 package io.thinpool.operator.lvm;
 
-import static io.thinpool.operator.testvm.TestVm.disk;
+import static io.thinpool.operator.testnode.TestVm.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.thinpool.operator.Tiers;
@@ -8,8 +8,8 @@ import io.thinpool.operator.lvm.PoolEngine.Outcome;
 import io.thinpool.operator.lvm.PoolEngine.Status;
 import io.thinpool.operator.lvm.plan.Plan;
 import io.thinpool.operator.lvm.spec.PoolSpec;
-import io.thinpool.operator.testvm.TestVm;
-import io.thinpool.operator.testvm.TestVmExtension;
+import io.thinpool.operator.testnode.TestVm;
+import io.thinpool.operator.testnode.TestVmExtension;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,6 +1,6 @@
 package io.thinpool.operator.lvm;
 
-import io.thinpool.operator.testvm.NodeRelease;
+import io.thinpool.operator.testnode.NodeRelease;
 
 /** {@link PoolEngineIT} on a Debian trixie node. */
 @NodeRelease("trixie")

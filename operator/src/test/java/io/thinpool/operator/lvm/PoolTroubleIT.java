@@ -1,6 +1,6 @@
 package io.thinpool.operator.lvm;
 
-import static io.thinpool.operator.testvm.TestVm.disk;
+import static io.thinpool.operator.testnode.TestVm.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -22,8 +22,8 @@ import io.thinpool.operator.rules.PoolRules;
 import io.thinpool.operator.status.Conditions;
 import io.thinpool.operator.status.RepairRequest;
 import io.thinpool.operator.status.ThinPoolStatuses;
-import io.thinpool.operator.testvm.TestVm;
-import io.thinpool.operator.testvm.TestVmExtension;
+import io.thinpool.operator.testnode.TestVm;
+import io.thinpool.operator.testnode.TestVmExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

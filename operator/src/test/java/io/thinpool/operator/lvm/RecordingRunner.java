@@ -14,7 +14,7 @@ import java.util.Set;
  * Wraps a runner, records every command, and can simulate a crash: once {@code crashAfter} mutating
  * commands have run, the next one is not run and the "agent dies" (an exception).
  */
-final class RecordingRunner implements HostCommandRunner {
+public final class RecordingRunner implements HostCommandRunner {
 
   static final Set<String> LVM_PROGRAMS =
       Set.of(
@@ -53,7 +53,7 @@ final class RecordingRunner implements HostCommandRunner {
   private final List<HostCommand> commands = new ArrayList<>();
   private int mutations;
 
-  RecordingRunner(HostCommandRunner delegate) {
+  public RecordingRunner(HostCommandRunner delegate) {
     this(delegate, Integer.MAX_VALUE);
   }
 
@@ -91,15 +91,15 @@ final class RecordingRunner implements HostCommandRunner {
         .anyMatch(prefix -> line.equals(prefix) || line.startsWith(prefix + " "));
   }
 
-  List<HostCommand> commands() {
+  public List<HostCommand> commands() {
     return commands;
   }
 
-  long lvmInvocations() {
+  public long lvmInvocations() {
     return commands.stream().filter(c -> LVM_PROGRAMS.contains(c.program())).count();
   }
 
-  long mutations() {
+  public long mutations() {
     return commands.stream().filter(c -> !readOnly(c)).count();
   }
 }

@@ -6,12 +6,12 @@ import java.util.List;
 /**
  * The origin document's commands up to the thin pool, as an admin types them (test scaffolding).
  */
-final class RunbookByHand {
+public final class RunbookByHand {
 
   private RunbookByHand() {}
 
   /** pvcreate, vgcreate, the data and metadata LVs at these shares of the VG, the lvconvert. */
-  static List<HostCommand> toThePool(
+  public static List<HostCommand> toThePool(
       String disk, String volumeGroup, String pool, int dataPercent, int metadataPercent) {
     String metadata = pool + "meta";
     return List.of(

@@ -1,6 +1,6 @@
 package io.thinpool.operator.lvm.host;
 
-import static io.thinpool.operator.testvm.TestVm.disk;
+import static io.thinpool.operator.testnode.TestVm.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.thinpool.operator.Tiers;
@@ -9,8 +9,8 @@ import io.thinpool.operator.lvm.PoolReport;
 import io.thinpool.operator.lvm.host.DeviceMapperEvents.Wake;
 import io.thinpool.operator.lvm.observe.PoolHealth;
 import io.thinpool.operator.lvm.spec.PoolSpec;
-import io.thinpool.operator.testvm.TestVm;
-import io.thinpool.operator.testvm.TestVmExtension;
+import io.thinpool.operator.testnode.TestVm;
+import io.thinpool.operator.testnode.TestVmExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,9 @@
-package io.thinpool.operator.testvm;
+package io.thinpool.operator.testnode;
 
 import io.thinpool.operator.lvm.host.CommandResult;
 import io.thinpool.operator.lvm.host.HostCommand;
 import io.thinpool.operator.lvm.host.HostCommandRunner;
 import io.thinpool.operator.lvm.host.NodeLock;
-import io.thinpool.operator.testnode.NodeImage;
-import io.thinpool.operator.testnode.NodeVm;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.thinpool.operator.testvm;
+package io.thinpool.operator.testnode;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;

@@ -1,13 +1,16 @@
-package io.thinpool.operator.lvm;
+package io.thinpool.operator.bench;
 
-import static io.thinpool.operator.testvm.TestVm.disk;
+import static io.thinpool.operator.testnode.TestVm.disk;
 
+import io.thinpool.operator.lvm.PoolEngine;
+import io.thinpool.operator.lvm.RecordingRunner;
+import io.thinpool.operator.lvm.RunbookByHand;
 import io.thinpool.operator.lvm.host.CommandResult;
 import io.thinpool.operator.lvm.host.HostCommand;
 import io.thinpool.operator.lvm.spec.LvmNames;
 import io.thinpool.operator.lvm.spec.PoolSpec;
-import io.thinpool.operator.testvm.TestVm;
-import io.thinpool.operator.testvm.TestVmExtension;
+import io.thinpool.operator.testnode.TestVm;
+import io.thinpool.operator.testnode.TestVmExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package io.thinpool.operator.testvm;
+package io.thinpool.operator.testnode;
 
 import java.util.Comparator;
 import org.junit.jupiter.api.ClassDescriptor;

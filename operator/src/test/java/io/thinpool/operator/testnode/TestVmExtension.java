@@ -1,4 +1,4 @@
-package io.thinpool.operator.testvm;
+package io.thinpool.operator.testnode;
 
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -31,19 +31,4 @@ done
 
 printf '\nRefresh every %ss, idle window %ss, JVM %s; the full output of each N is in %s\n' \
   "$refresh" "$idle" "${jvm[*]}" "$out"
-cat "$out"/*.log | grep '^scale-table|' | sort -t'|' -k2,2n | awk -F'|' '
-  { rows[NR] = $0 }
-  END {
-    print "\nIdle, per minute: requests and body bytes (B) as each client counted them, per agent and for"
-    print "the one controller; the API server columns are all it served (every client, its own loopback"
-    print "traffic included) divided by N."
-    printf "%6s | %10s %9s | %10s %9s | %13s %11s\n", "N", "req/agent", "B/agent", "req ctrl", "B ctrl", "server req/N", "server B/N"
-    for (i = 1; i <= NR; i++) { split(rows[i], f, "|")
-      printf "%6s | %10s %9s | %10s %9s | %13s %11s\n", f[2], f[5], f[6], f[7], f[8], f[9], f[10] }
-    print "\nChanges: seconds until ThinPoolConfig.status shows the change on all N nodes, and the requests"
-    print "and body bytes each agent spent on it. Start: N agents started, informers synced; ready: config"
-    print "applied -> status N/N ready. Heap after GC and live threads of the benchmark JVM (all N agents)."
-    printf "%6s | %7s %7s | %11s %9s %8s | %11s %9s %8s | %8s %7s\n", "N", "start s", "ready s", "dmeventd s", "req/agent", "B/agent", "spec s", "req/agent", "B/agent", "heap MiB", "threads"
-    for (i = 1; i <= NR; i++) { split(rows[i], f, "|")
-      printf "%6s | %7s %7s | %11s %9s %8s | %11s %9s %8s | %8s %7s\n", f[2], f[3], f[4], f[11], f[12], f[13], f[14], f[15], f[16], f[17], f[18] }
-  }'
+(cd operator && java -cp "$classpath" io.thinpool.operator.bench.ScaleTable "$out"/*.log)

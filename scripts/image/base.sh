@@ -9,41 +9,29 @@
 # Needs: a running dockerd, debootstrap (scripts/install-test-deps.sh). Root.
 set -euo pipefail
 
+source "$(dirname "$0")/../lib/debootstrap.sh"
 image=docker.io/library/debian:bookworm-slim
-mirror="${THINPOOL_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 if docker image inspect "$image" >/dev/null 2>&1; then
   echo "base.sh: $image already in Docker's image store"
   exit 0
 fi
-for tool in docker debootstrap; do
-  command -v "$tool" >/dev/null || { echo "base.sh: '$tool' is missing; run scripts/install-test-deps.sh" >&2; exit 1; }
-done
-
-work="$(mktemp -d /var/tmp/thinpool-base.XXXXXX)"
-rootfs="$work/rootfs"
-cleanup() {
-  # Whatever is still mounted in the tree (proc; debootstrap's own on a failure) goes first.
-  awk -v r="$rootfs/" 'index($2, r) == 1 {print $2}' /proc/mounts | sort -r | xargs -r umount -l
-  rm -rf "$work"
-}
-trap cleanup EXIT
+require_tools base.sh docker debootstrap
 
 start=$(date +%s)
-debootstrap --variant=minbase bookworm "$rootfs" "$mirror" > "$work/debootstrap.log" 2>&1 \
-  || { tail -n 30 "$work/debootstrap.log"; exit 1; }
+debootstrap_rootfs base bookworm
 echo "base.sh: debootstrap took $(( $(date +%s) - start )) s"
 
 # The official image's sources (deb822), security updates included.
 rm -f "$rootfs/etc/apt/sources.list"
 cat > "$rootfs/etc/apt/sources.list.d/debian.sources" <<SOURCES
 Types: deb
-URIs: $mirror
+URIs: $debian_mirror
 Suites: bookworm bookworm-updates
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
 Types: deb
-URIs: ${mirror%/debian}/debian-security
+URIs: ${debian_mirror%/debian}/debian-security
 Suites: bookworm-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg

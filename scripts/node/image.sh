@@ -15,13 +15,11 @@ release="$1"
 flavour="${2:-lvm}"
 here="$(cd "$(dirname "$0")" && pwd)"
 cache_root="${THINPOOL_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/thinpool-operator/node}"
-mirror="${THINPOOL_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+source "$here/../lib/debootstrap.sh"
 
 case "$release" in bullseye|bookworm|trixie) ;; *) echo "image.sh: unknown release '$release'" >&2; exit 2 ;; esac
 case "$flavour" in lvm|k8s) ;; *) echo "image.sh: unknown flavour '$flavour'" >&2; exit 2 ;; esac
-for tool in debootstrap mkfs.ext4; do
-  command -v "$tool" >/dev/null || { echo "image.sh: '$tool' is missing; run scripts/install-test-deps.sh" >&2; exit 1; }
-done
+require_tools image.sh debootstrap mkfs.ext4
 
 packages=linux-image-amd64,systemd-sysv,udev,dbus,kmod,iproute2,procps,lvm2,dmeventd,thin-provisioning-tools,e2fsprogs,fdisk,python3
 k8s_bin=""
@@ -31,8 +29,8 @@ if [ "$flavour" = k8s ]; then
   k8s_bin="$(ls -d "$k8s_bin"/k8s/*-linux-amd64 | tail -n1)"
 fi
 
-# The cache key: this script, the files it copies in, and the Kubernetes binaries.
-key="$( { echo "$release $flavour $packages"; cat "$0" "$here/guest-agent.py";
+# The cache key: this script and its helper, the files it copies in, and the Kubernetes binaries.
+key="$( { echo "$release $flavour $packages"; cat "$0" "$here/../lib/debootstrap.sh" "$here/guest-agent.py";
           find "$here/rootfs/common" "$here/rootfs/$flavour" -type f -print0 2>/dev/null | sort -z | xargs -0 -r cat;
           [ -z "$k8s_bin" ] || sha256sum "$k8s_bin/kubelet" "$k8s_bin/kube-proxy"; } | sha256sum | cut -c1-16)"
 out="$cache_root/$release-$flavour"
@@ -41,17 +39,9 @@ if [ -f "$out/ready" ] && [ "$(cat "$out/ready")" = "$key" ]; then
   exit 0
 fi
 
-work="$(mktemp -d /var/tmp/thinpool-node.XXXXXX)"
-rootfs="$work/rootfs"
-cleanup() {
-  awk -v r="$rootfs/" 'index($2, r) == 1 {print $2}' /proc/mounts | sort -r | xargs -r umount -l
-  rm -rf "$work"
-}
-trap cleanup EXIT
 start=$(date +%s)
 echo "image.sh: debootstrap $release ($flavour); about a minute or two, once" >&2
-debootstrap --variant=minbase --include="$packages" "$release" "$rootfs" "$mirror" > "$work/debootstrap.log" 2>&1 \
-  || { tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
+debootstrap_rootfs node "$release" "$packages"
 
 # The files of the flavour, and the tests' command agent.
 cp -a "$here/rootfs/common/." "$rootfs/"

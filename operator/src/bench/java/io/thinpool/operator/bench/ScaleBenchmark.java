@@ -180,21 +180,22 @@ public final class ScaleBenchmark {
 
     Totals idleAgents = ClientTraffic.total(idle.agents());
     Totals idleController = ClientTraffic.total(idle.controller());
-    System.out.printf(
-        "scale-table|%d|%.1f|%.1f|%.2f|%.0f|%.1f|%.0f|%.2f|%.0f|%s|%s|%d|%d%n",
-        agentCount,
-        agentsStarted,
-        setup,
-        idleAgents.requests() / (double) agentCount / idle.minutes(),
-        idleAgents.bytes() / (double) agentCount / idle.minutes(),
-        idleController.requests() / idle.minutes(),
-        idleController.bytes() / idle.minutes(),
-        idle.apiServer().sum(ApiServerMetrics.REQUESTS) / agentCount / idle.minutes(),
-        idle.apiServer().bytes() / agentCount / idle.minutes(),
-        perAgent(nodeSide),
-        perAgent(apiSide),
-        heap.getUsed() >> 20,
-        threads);
+    System.out.println(
+        new ScaleTable.Row(
+                agentCount,
+                agentsStarted,
+                setup,
+                idleAgents.requests() / (double) agentCount / idle.minutes(),
+                idleAgents.bytes() / (double) agentCount / idle.minutes(),
+                idleController.requests() / idle.minutes(),
+                idleController.bytes() / idle.minutes(),
+                idle.apiServer().sum(ApiServerMetrics.REQUESTS) / agentCount / idle.minutes(),
+                idle.apiServer().bytes() / agentCount / idle.minutes(),
+                perAgent(nodeSide),
+                perAgent(apiSide),
+                heap.getUsed() >> 20,
+                threads)
+            .line());
   }
 
   /** Returns how long the agents took to start, all informers synced. */
@@ -457,11 +458,9 @@ public final class ScaleBenchmark {
         "%5d requests %9d B sent %9d B received", t.requests(), t.sent(), t.received());
   }
 
-  /** "seconds|requests per agent|bytes per agent" for the table. */
-  private String perAgent(Change change) {
+  private ScaleTable.Change perAgent(Change change) {
     Totals agents = ClientTraffic.total(change.window().agents());
-    return String.format(
-        "%.1f|%.2f|%.0f",
+    return new ScaleTable.Change(
         change.seconds(),
         agents.requests() / (double) agentCount,
         agents.bytes() / (double) agentCount);

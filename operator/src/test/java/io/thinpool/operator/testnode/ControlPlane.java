@@ -260,13 +260,22 @@ public final class ControlPlane implements AutoCloseable {
 
   /** Runs the real kubectl as the admin and returns what it prints (stdout and stderr). */
   public String kubectl(String... args) {
+    return Processes.run(kubectlArgv(args), Duration.ofMinutes(1)).output();
+  }
+
+  /** As {@link #kubectl}, failing with kubectl's output when it fails. */
+  public String kubectlMust(String... args) {
+    return Processes.must(kubectlArgv(args), Duration.ofMinutes(1));
+  }
+
+  private List<String> kubectlArgv(String... args) {
     try {
       Path config = dir.resolve("admin.kubeconfig");
       Files.writeString(config, adminKubeconfig());
       List<String> argv =
           new ArrayList<>(List.of(bin.resolve("kubectl").toString(), "--kubeconfig=" + config));
       argv.addAll(List.of(args));
-      return Processes.run(argv, Duration.ofMinutes(1)).output();
+      return argv;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

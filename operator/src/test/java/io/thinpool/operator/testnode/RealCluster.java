@@ -60,6 +60,14 @@ public final class RealCluster implements AutoCloseable {
 
   /** Builds what is missing (cached), starts the control plane, boots the node, waits for Ready. */
   public static RealCluster start() {
+    return start(List.of());
+  }
+
+  /**
+   * As {@link #start()}, with these images of the Docker engine's store loaded into the node's
+   * containerd beside the product's (a benchmark's peer, say).
+   */
+  public static RealCluster start(List<String> extraImages) {
     ProductImage.build();
     NodeImage image = NodeImage.of("bookworm", NodeImage.Flavour.KUBERNETES);
     String pause =
@@ -82,6 +90,9 @@ public final class RealCluster implements AutoCloseable {
     }
     ProductImage.save(ProductImage.NAME, images.resolve("thinpool-operator.tar"));
     ProductImage.save(pause, images.resolve("pause.tar"));
+    for (int i = 0; i < extraImages.size(); i++) {
+      ProductImage.save(extraImages.get(i), images.resolve("extra-" + i + ".tar"));
+    }
 
     ControlPlane controlPlane;
     try {

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.thinpool.operator.api.ConditionTypes;
 import io.thinpool.operator.api.ThinPool;
 import io.thinpool.operator.api.ThinPoolPhases;
 import io.thinpool.operator.api.ThinPoolStatus;
@@ -15,7 +14,7 @@ import io.thinpool.operator.lvm.host.CommandResult;
 import io.thinpool.operator.lvm.host.HostCommand;
 import io.thinpool.operator.lvm.host.HostCommandRunner;
 import io.thinpool.operator.lvm.host.NodeLock;
-import io.thinpool.operator.status.Conditions;
+import io.thinpool.operator.status.PoolReconcile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +24,19 @@ import java.util.function.ToDoubleFunction;
 /**
  * The agent's Prometheus series, per node and pool (labels node, config, volume_group, pool): usage
  * ratios, sizes in bytes, monitored and autoextend-possible as 0/1, extensions observed; plus LVM
- * command durations and failures by command, and reconcile errors. Gauges read the last status the
- * agent computed, so a scrape never touches the node.
+ * command durations and failures by command, and reconcile errors. Gauges read the last reconcile
+ * the agent computed ({@link PoolReconcile}: its status and what it observed), so a scrape never
+ * touches the node.
  */
 public final class PoolMetrics {
 
   private final MeterRegistry registry;
   private final String node;
   private final Map<String, ThinPoolStatus> latest = new ConcurrentHashMap<>();
+
+  /** Whether the kernel can write to each pool, as last observed (absent: never observed). */
+  private final Map<String, Boolean> healthy = new ConcurrentHashMap<>();
+
   private final Map<String, List<Meter>> meters = new ConcurrentHashMap<>();
 
   public PoolMetrics(MeterRegistry registry, String node) {
@@ -40,10 +44,11 @@ public final class PoolMetrics {
     this.node = node;
   }
 
-  /** Records the status just computed for a ThinPool; its series appear on first use. */
-  public void update(ThinPool pool, ThinPoolStatus status) {
+  /** Records the reconcile just computed for a ThinPool; its series appear on first use. */
+  public void update(ThinPool pool, PoolReconcile reconcile) {
     String name = pool.getMetadata().getName();
-    latest.put(name, status);
+    latest.put(name, reconcile.after());
+    reconcile.healthy().ifPresent(h -> healthy.put(name, h));
     meters.computeIfAbsent(name, n -> register(n, pool));
   }
 
@@ -51,6 +56,7 @@ public final class PoolMetrics {
   public void forget(ThinPool pool) {
     String name = pool.getMetadata().getName();
     latest.remove(name);
+    healthy.remove(name);
     List<Meter> registered = meters.remove(name);
     if (registered != null) {
       registered.forEach(registry::remove);
@@ -178,10 +184,7 @@ public final class PoolMetrics {
                 + " is read-only or it failed (see the ThinPool's Healthy condition)",
             tags,
             name,
-            s ->
-                s.conditions != null && Conditions.isFalse(s.conditions, ConditionTypes.HEALTHY)
-                    ? 0
-                    : 1));
+            s -> Boolean.FALSE.equals(healthy.get(name)) ? 0 : 1));
     registered.add(
         gauge(
             "thinpool.thin.devices",

@@ -13,6 +13,7 @@ import io.thinpool.operator.api.ThinPoolStatus;
 import io.thinpool.operator.api.ThinPoolStatus.MetadataRepairStatus;
 import io.thinpool.operator.lvm.plan.Step;
 import io.thinpool.operator.lvm.plan.Step.Intent;
+import io.thinpool.operator.status.PoolReconcile;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -49,11 +49,14 @@ final class PoolEvents {
   /** One event: Normal or Warning, a CamelCase reason, a sentence. */
   record PoolEvent(boolean warning, String reason, String message) {}
 
-  /** What changed between two statuses, and what the executed steps did. */
-  static List<PoolEvent> between(ThinPoolStatus before, ThinPoolStatus after, List<Step> executed) {
+  /**
+   * The Events of one reconcile: what its steps did, what it saw happen, what conditions changed.
+   */
+  static List<PoolEvent> of(PoolReconcile reconcile) {
+    ThinPoolStatus after = reconcile.after();
     List<PoolEvent> events = new ArrayList<>();
-    Set<Intent> done = executed.stream().map(Step::intent).collect(Collectors.toSet());
-    executed.stream()
+    Set<Intent> done = reconcile.executed().stream().map(Step::intent).collect(Collectors.toSet());
+    reconcile.executed().stream()
         .filter(step -> step.intent() == Intent.ADOPT_VOLUME_GROUP)
         .forEach(step -> events.add(new PoolEvent(false, "Adopted", step.why())));
     if (done.contains(Intent.CONVERT_TO_POOL)) {
@@ -82,39 +85,20 @@ final class PoolEvents {
     if (done.contains(Intent.ENABLE_MONITORING)) {
       events.add(new PoolEvent(false, "MonitoringRestored", "dmeventd monitoring turned back on"));
     }
-    events.addAll(repairEvents(before, after));
-    long extensionsBefore =
-        before == null || before.autoextend == null || before.autoextend.extensionsObserved == null
-            ? 0
-            : before.autoextend.extensionsObserved;
-    if (after.autoextend != null
-        && after.autoextend.extensionsObserved != null
-        && after.autoextend.extensionsObserved > extensionsBefore) {
+    events.addAll(repairEvents(reconcile.before(), after));
+    if (reconcile.extensionObserved()) {
       events.add(
           new PoolEvent(false, "Extended", "dmeventd extended the pool: " + describe(after)));
     }
-    for (Condition condition : after.conditions) {
-      Optional<Condition> previous =
-          before == null
-              ? Optional.empty()
-              : before.conditions.stream()
-                  .filter(c -> c.getType().equals(condition.getType()))
-                  .findFirst();
-      boolean changed =
-          previous
-              .map(
-                  p ->
-                      !p.getStatus().equals(condition.getStatus())
-                          || !p.getReason().equals(condition.getReason()))
-              .orElse(true);
+    for (PoolReconcile.ConditionChange change : reconcile.conditionChanges()) {
+      Condition condition = change.condition();
       boolean isTrue = condition.getStatus().equals("True");
-      boolean worthTelling =
-          previous.isPresent() || !isTrue || condition.getType().equals(ConditionTypes.CONFLICT);
-      if (changed && worthTelling) {
-        boolean warning = isTrue == condition.getType().equals(ConditionTypes.CONFLICT);
+      boolean conflict = condition.getType().equals(ConditionTypes.CONFLICT);
+      // A condition that starts out true is the expected news of a new pool: not worth an Event.
+      if (change.hadOne() || !isTrue || conflict) {
         events.add(
             new PoolEvent(
-                warning,
+                isTrue == conflict,
                 condition.getReason(),
                 condition.getType() + "=" + condition.getStatus() + ": " + condition.getMessage()));
       }

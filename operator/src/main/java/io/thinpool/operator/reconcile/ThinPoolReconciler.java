@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -22,6 +23,7 @@ import io.thinpool.operator.lvm.plan.TeardownConsent;
 import io.thinpool.operator.metrics.PoolMetrics;
 import io.thinpool.operator.rules.Defaults;
 import io.thinpool.operator.status.HeldBack;
+import io.thinpool.operator.status.PoolReconcile;
 import io.thinpool.operator.status.RepairRequest;
 import io.thinpool.operator.status.ThinPoolStatuses;
 import java.time.Clock;
@@ -104,54 +106,74 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
       return UpdateControl.noUpdate();
     }
     Optional<ThinPool> older = olderClaimant(pool, context);
-    ThinPoolStatus status;
-    List<Step> executed = List.of();
+    PoolReconcile reconcile;
     Duration next = refresh;
     if (older.isPresent()) {
-      status = HeldBack.conflicted(pool, older.get(), clock.instant());
+      reconcile = HeldBack.conflicted(pool, older.get(), clock.instant());
     } else {
-      PoolEngine engine = new PoolEngine(node);
-      PoolSpecs.Reading reading = PoolSpecs.of(pool);
-      PoolEngine.Outcome outcome;
-      if (!reading.unreadable().isEmpty()) {
-        outcome = PoolEngine.Outcome.refused(Plan.refusedAsInvalid(reading.violations()));
-      } else if (planOnly(pool)) {
-        outcome = engine.plan(reading.spec());
-      } else if (RepairRequest.of(pool).approved()) {
-        LOG.warn("ThinPool {}: metadata repair asked for with the current token", name(pool));
-        outcome = engine.repairMetadata(reading.spec());
-      } else {
-        outcome = engine.reconcile(reading.spec());
-      }
-      executed = outcome.executed();
+      PoolEngine.Outcome outcome = run(pool);
       next =
           followUp.next(
               pool, outcome.report(), retries.next(pool, outcome, refresh), clock.instant());
       deviceMapperEvents.watch(pool, outcome.report());
-      status = statusAfter(pool, outcome);
+      reconcile = recordAfter(pool, outcome);
       if (outcome.status() == PoolEngine.Status.FAILED) {
         metrics.reconcileFailed();
       }
     }
-    metrics.update(pool, status);
-    if (SameContent.of(pool.getStatus(), status)) {
+    // One record of this reconcile, rendered three ways: the metrics, the Events, the status.
+    metrics.update(pool, reconcile);
+    if (SameContent.of(pool.getStatus(), reconcile.after())) {
       return UpdateControl.<ThinPool>noUpdate().rescheduleAfter(next);
     }
-    PoolEvents.emit(
-        context.getClient(),
-        pool,
-        nodeName,
-        PoolEvents.between(pool.getStatus(), status, executed),
-        clock.instant());
-    pool.setStatus(status);
-    return UpdateControl.patchStatus(pool).rescheduleAfter(next);
+    // Written and cached as JOSDK's PrimaryUpdateAndCacheUtils does, so that the next reconcile
+    // (a follow-up or a device-mapper event right after this one) starts from this status, not from
+    // the informer's older copy; and the Events only once it is written. Before, Events went first
+    // and a status write that conflicted with the stale copy was retried by a whole new reconcile,
+    // which saw the same extension again and recorded it again: the demo's two Extended Events.
+    PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+        pool, statusOnly(pool, reconcile.after()), context);
+    PoolEvents.emit(context.getClient(), pool, nodeName, PoolEvents.of(reconcile), clock.instant());
+    return UpdateControl.<ThinPool>noUpdate().rescheduleAfter(next);
+  }
+
+  /** The ThinPool's status alone, as a server-side apply of it is sent (JOSDK adds the version). */
+  private static ThinPool statusOnly(ThinPool pool, ThinPoolStatus status) {
+    ThinPool patch = new ThinPool();
+    patch.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(pool.getMetadata().getName())
+            .withUid(pool.getMetadata().getUid())
+            .build());
+    patch.setStatus(status);
+    return patch;
   }
 
   /**
-   * The status after an engine outcome. A growth of the pool counts as an extension only beyond the
-   * size the agent knew, from the status or from its own steps if the status has not caught up.
+   * What the engine does for this ThinPool: refuse an unreadable spec, plan, repair or reconcile.
    */
-  ThinPoolStatus statusAfter(ThinPool pool, PoolEngine.Outcome outcome) {
+  private PoolEngine.Outcome run(ThinPool pool) {
+    PoolEngine engine = new PoolEngine(node);
+    PoolSpecs.Reading reading = PoolSpecs.of(pool);
+    if (!reading.unreadable().isEmpty()) {
+      return PoolEngine.Outcome.refused(Plan.refusedAsInvalid(reading.violations()));
+    }
+    if (planOnly(pool)) {
+      return engine.plan(reading.spec());
+    }
+    if (RepairRequest.of(pool).approved()) {
+      LOG.warn("ThinPool {}: metadata repair asked for with the current token", name(pool));
+      return engine.repairMetadata(reading.spec());
+    }
+    return engine.reconcile(reading.spec());
+  }
+
+  /**
+   * The record of a reconcile after an engine outcome. A growth of the pool counts as an extension
+   * only beyond the size the agent knew, from the status or from its own steps if the status has
+   * not caught up.
+   */
+  PoolReconcile recordAfter(ThinPool pool, PoolEngine.Outcome outcome) {
     Long sizeBefore = ownGrowth.sizeBefore(pool);
     ownGrowth.record(pool, outcome);
     return ThinPoolStatuses.from(pool, outcome, sizeBefore, clock.instant());
@@ -250,14 +272,8 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     if (SameContent.of(before, status)) {
       return;
     }
-    ThinPool patch = new ThinPool();
-    patch.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(pool.getMetadata().getName())
-            .withUid(pool.getMetadata().getUid())
-            .build());
-    patch.setStatus(status);
-    context.getClient().resource(patch).patchStatus();
+    PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+        pool, statusOnly(pool, status), context);
     emit(context, pool, new PoolEvents.PoolEvent(true, "TeardownRefused", refusal.message()));
   }
 

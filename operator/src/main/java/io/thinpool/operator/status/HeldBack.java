@@ -15,7 +15,8 @@ public final class HeldBack {
   private HeldBack() {}
 
   /** Conflict: nothing is touched for {@code pool} while {@code older} claims what it names. */
-  public static ThinPoolStatus conflicted(ThinPool pool, ThinPool older, Instant now) {
+  public static PoolReconcile conflicted(ThinPool pool, ThinPool older, Instant now) {
+    ThinPoolStatus before = pool.getStatus() == null ? new ThinPoolStatus() : pool.getStatus();
     ThinPoolStatus status = new ThinPoolStatus();
     status.observedGeneration = pool.getMetadata().getGeneration();
     status.phase = ThinPoolPhases.CONFLICT;
@@ -27,15 +28,12 @@ public final class HeldBack {
             + " or one of these devices on node "
             + pool.getSpec().nodeName
             + ": nothing is touched for this one";
-    status.conditions =
-        new ConditionSet(
-                pool.getStatus() == null ? null : pool.getStatus().conditions,
-                status.observedGeneration,
-                now)
+    ConditionSet conditions =
+        new ConditionSet(before.conditions, status.observedGeneration, now)
             .set(ConditionTypes.CONFLICT, true, "ClaimedByOlderThinPool", message)
-            .set(ConditionTypes.READY, false, "Conflict", message)
-            .toList();
-    return status;
+            .set(ConditionTypes.READY, false, "Conflict", message);
+    status.conditions = conditions.toList();
+    return PoolReconcile.heldBack(before, status, conditions.changes());
   }
 
   /**

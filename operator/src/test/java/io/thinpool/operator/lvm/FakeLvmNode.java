@@ -97,6 +97,13 @@ public final class FakeLvmNode implements HostCommandRunner {
     synchronized (this) {
       vgs.get(volumeGroup).lvs.get(pool).dataPercent = dataPercent;
     }
+    raiseEvent(volumeGroup, pool);
+  }
+
+  /**
+   * Raises the pool's device-mapper event, as the kernel does at the low-water mark or a resize.
+   */
+  public void raiseEvent(String volumeGroup, String pool) {
     synchronized (deviceMapperEvents) {
       deviceMapperEvents.merge(LvmNames.dmName(volumeGroup, pool), 1L, Long::sum);
       deviceMapperEvents.notifyAll();

@@ -113,7 +113,8 @@ class PoolTroubleIT {
     assertThat(outcome.executed()).isEmpty();
     assertThat(outcome.report().health()).isEqualTo(PoolHealth.OUT_OF_DATA_SPACE);
     ThinPoolStatus status =
-        ThinPoolStatuses.from(resource(), outcome, outcome.report().poolSizeBytes(), Instant.now());
+        ThinPoolStatuses.from(resource(), outcome, outcome.report().poolSizeBytes(), Instant.now())
+            .after();
     assertThat(status.phase).isEqualTo(ThinPoolPhases.DEGRADED);
     Condition ready = condition(status, ConditionTypes.READY);
     assertThat(ready.getStatus()).isEqualTo("False");
@@ -151,7 +152,7 @@ class PoolTroubleIT {
         "rescued a full pool %d ms after the kernel began queueing (window: 60000 ms)%n",
         (System.nanoTime() - queuedSince) / 1_000_000);
     ThinPoolStatus status =
-        ThinPoolStatuses.from(resource(), rescue, full.poolSizeBytes(), Instant.now());
+        ThinPoolStatuses.from(resource(), rescue, full.poolSizeBytes(), Instant.now()).after();
     assertThat(condition(status, ConditionTypes.READY).getStatus()).isEqualTo("True");
     assertThat(status.autoextend.extensionsObserved).as("the rescue is the agent's").isZero();
     vm.must("systemctl", "stop", "thinpool-fill");
@@ -175,7 +176,8 @@ class PoolTroubleIT {
     assertThat(outcome.executed()).extracting(Step::intent).contains(Intent.AUTOEXTEND_BY_AGENT);
     assertThat(after.monitored()).isFalse();
     assertThat(after.autoextend()).isEqualTo(PoolReport.AutoextendState.AGENT_EXTENDS);
-    ThinPoolStatus status = ThinPoolStatuses.from(resource(), outcome, sizeBefore, Instant.now());
+    ThinPoolStatus status =
+        ThinPoolStatuses.from(resource(), outcome, sizeBefore, Instant.now()).after();
     assertThat(status.autoextend.state).isEqualTo(ConditionTypes.AGENT_EXTENDS);
     assertThat(status.autoextend.extensionsObserved).as("--use-policies is the agent's").isZero();
     assertThat(status.autoextend.reason).contains("lvextend --use-policies");
@@ -204,7 +206,7 @@ class PoolTroubleIT {
     assertThat(damaged.failure().kind()).isEqualTo(FailureKind.METADATA_DAMAGED);
     assertThat(damaged.failure().getMessage()).contains("Manual repair required");
     ThinPool resource = resource();
-    resource.setStatus(ThinPoolStatuses.from(resource, damaged, null, Instant.now()));
+    resource.setStatus(ThinPoolStatuses.from(resource, damaged, null, Instant.now()).after());
     String token = resource.getStatus().metadataRepair.token;
     assertThat(token).startsWith(resource.getMetadata().getUid() + "@");
     Condition ready = condition(resource.getStatus(), ConditionTypes.READY);
@@ -221,7 +223,7 @@ class PoolTroubleIT {
     Outcome again = engine.reconcile(SMALL);
     assertThat(again.failure().kind()).isEqualTo(FailureKind.METADATA_DAMAGED);
     assertThat(again.executed()).isEmpty();
-    resource.setStatus(ThinPoolStatuses.from(resource, again, null, Instant.now()));
+    resource.setStatus(ThinPoolStatuses.from(resource, again, null, Instant.now()).after());
     assertThat(resource.getStatus().metadataRepair.token).isEqualTo(token);
     assertThat(logicalVolumes(vm)).doesNotContain("thinpool_meta0");
 
@@ -233,7 +235,7 @@ class PoolTroubleIT {
         .as(String.valueOf(repaired.failure()))
         .isEqualTo(Status.CONVERGED);
     assertThat(repaired.executed()).extracting(Step::intent).startsWith(Intent.REPAIR_METADATA);
-    resource.setStatus(ThinPoolStatuses.from(resource, repaired, null, Instant.now()));
+    resource.setStatus(ThinPoolStatuses.from(resource, repaired, null, Instant.now()).after());
     ThinPoolStatus.MetadataRepairStatus record = resource.getStatus().metadataRepair;
     assertThat(record.lastRepairResult).isEqualTo(ThinPoolStatus.MetadataRepairStatus.REPAIRED);
     assertThat(record.lastRepairToken).isEqualTo(token);

@@ -12,9 +12,11 @@ import io.thinpool.operator.lvm.FakeLvmNode;
 import io.thinpool.operator.lvm.PoolEngine;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.reconcile.PoolEvents.PoolEvent;
+import io.thinpool.operator.status.PoolReconcile;
 import io.thinpool.operator.status.ThinPoolStatuses;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Events follow what the executed steps achieved and what the node did on its own. */
@@ -27,18 +29,16 @@ class PoolEventsTest {
   private final PoolSpec half = PoolSpec.runbook("/dev/sdb").toBuilder().sizes(50, 2).build();
   private ThinPoolStatus last;
 
-  /** Reconciles {@code spec} on the node and returns the Events between the two statuses. */
+  /** Reconciles {@code spec} on the node and returns the Events of that reconcile. */
   private List<String> reasons(ThinPoolStatus before, PoolSpec spec) {
     ThinPool pool = new ThinPool();
     pool.setMetadata(new ObjectMetaBuilder().withName("runbook.node-a").withGeneration(1L).build());
     pool.setStatus(before);
     PoolEngine.Outcome outcome = new PoolEngine(node).reconcile(spec);
-    ThinPoolStatus after =
+    PoolReconcile reconcile =
         ThinPoolStatuses.from(pool, outcome, before == null ? null : before.pool.sizeBytes, NOW);
-    last = after;
-    return PoolEvents.between(before, after, outcome.executed()).stream()
-        .map(PoolEvent::reason)
-        .toList();
+    last = reconcile.after();
+    return PoolEvents.of(reconcile).stream().map(PoolEvent::reason).toList();
   }
 
   @Test
@@ -103,13 +103,18 @@ class PoolEventsTest {
     repaired.metadataRepair.lastRepairResult = MetadataRepairStatus.REPAIRED;
     repaired.metadataRepair.lastRepairMessage = "kept in docker/thinpool_meta0";
 
-    assertThat(PoolEvents.between(damaged, ignored, List.of()))
+    assertThat(PoolEvents.of(repairOnly(damaged, ignored)))
         .extracting(PoolEvent::reason, PoolEvent::warning)
         .containsExactly(tuple("RepairRequestIgnored", true));
-    assertThat(PoolEvents.between(ignored, ignored, List.of())).isEmpty();
-    assertThat(PoolEvents.between(damaged, repaired, List.of()))
+    assertThat(PoolEvents.of(repairOnly(ignored, ignored))).isEmpty();
+    assertThat(PoolEvents.of(repairOnly(damaged, repaired)))
         .extracting(PoolEvent::reason, PoolEvent::message)
         .containsExactly(tuple("MetadataRepaired", "kept in docker/thinpool_meta0"));
-    assertThat(PoolEvents.between(repaired, repaired, List.of())).isEmpty();
+    assertThat(PoolEvents.of(repairOnly(repaired, repaired))).isEmpty();
+  }
+
+  /** A reconcile in which only the repair part of the status changed. */
+  private static PoolReconcile repairOnly(ThinPoolStatus before, ThinPoolStatus after) {
+    return new PoolReconcile(before, after, List.of(), false, Optional.empty(), List.of());
   }
 }

@@ -503,6 +503,39 @@ class ThinPoolAgentIT {
   }
 
   @Test
+  void oneExtensionByDmeventdIsOneExtendedEventHoweverManyReconcilesFollowIt() throws Exception {
+    ThinPool wanted = pool("extended.node-a", "node-a", "/dev/sdb");
+    wanted.getSpec().dataPercentOfVg = 50;
+    client.resource(wanted).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready("extended.node-a"));
+
+    // Past the threshold dmeventd extends the pool, and the kernel raises the pool's event for
+    // the usage and again for the resize; each wakes the agent, and the follow-up after an
+    // extension looks again within seconds. A burst of events around the extension makes
+    // reconciles follow one another faster than the informer's copy of the status catches up.
+    nodeA.fill("docker", "thinpool", 85.0);
+    assertThat(nodeA.autoextend("docker", "thinpool", 20)).isTrue();
+    for (int i = 0; i < 20; i++) {
+      nodeA.raiseEvent("docker", "thinpool");
+      Thread.sleep(25);
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get("extended.node-a").getStatus().autoextend.extensionsObserved == 1L);
+    Thread.sleep(ExtensionFollowUp.INTERVAL.multipliedBy(3).toMillis());
+
+    assertThat(get("extended.node-a").getStatus().autoextend.extensionsObserved).isEqualTo(1L);
+    assertThat(
+            client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> "extended.node-a".equals(e.getInvolvedObject().getName()))
+                .filter(e -> e.getReason().equals("Extended")))
+        .as("one Extended Event, counted once")
+        .singleElement()
+        .extracting(Event::getCount)
+        .isEqualTo(1);
+  }
+
+  @Test
   void aRepeatedEventIsCountedOnTheOneRecordedNotRecordedAgain() {
     client.resource(pool("counted.node-a", "node-a", "/dev/sdb")).create();
     ThinPool pool = get("counted.node-a");

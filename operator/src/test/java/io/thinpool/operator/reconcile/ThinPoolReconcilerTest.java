@@ -12,6 +12,7 @@ import io.thinpool.operator.lvm.host.CommandResult;
 import io.thinpool.operator.lvm.host.DeviceMapperEvents;
 import io.thinpool.operator.lvm.spec.PoolSpec;
 import io.thinpool.operator.metrics.PoolMetrics;
+import io.thinpool.operator.status.PoolReconcile;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,11 +83,11 @@ class ThinPoolReconcilerTest {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
     ThinPoolReconciler agent = agentOn(node);
     ThinPool pool = pool(null);
-    ThinPoolStatus built = agent.statusAfter(pool, new PoolEngine(node).reconcile(HALF));
+    ThinPoolStatus built = agent.recordAfter(pool, new PoolEngine(node).reconcile(HALF)).after();
     pool.setStatus(built);
 
     // The spec grows: the agent runs lvextend, then its status write conflicts and is lost.
-    ThinPoolStatus grown = agent.statusAfter(pool, new PoolEngine(node).reconcile(LARGER));
+    ThinPoolStatus grown = agent.recordAfter(pool, new PoolEngine(node).reconcile(LARGER)).after();
     assertThat(grown.pool.sizeBytes).isGreaterThan(built.pool.sizeBytes);
     // The retry starts from the status as it was: the pool is larger, and no step of this
     // reconcile made it so.
@@ -94,19 +95,21 @@ class ThinPoolReconcilerTest {
     assertThat(retry.executed()).isEmpty();
     assertThat(retry.extendedSince(built.pool.sizeBytes)).isTrue();
 
-    ThinPoolStatus retried = agent.statusAfter(pool, retry);
+    PoolReconcile retried = agent.recordAfter(pool, retry);
 
-    assertThat(retried.autoextend.extensionsObserved).isZero();
-    assertThat(PoolEvents.between(built, retried, retry.executed()))
+    assertThat(retried.extensionObserved()).isFalse();
+    assertThat(retried.after().autoextend.extensionsObserved).isZero();
+    assertThat(PoolEvents.of(retried))
         .extracting(PoolEvents.PoolEvent::reason)
         .doesNotContain("Extended");
 
     // Once the status shows the agent's size, dmeventd's extensions count again.
-    pool.setStatus(retried);
+    pool.setStatus(retried.after());
     node.fill("docker", "thinpool", 85);
     node.autoextend("docker", "thinpool", 20);
-    ThinPoolStatus extended = agent.statusAfter(pool, new PoolEngine(node).reconcile(LARGER));
-    assertThat(extended.autoextend.extensionsObserved).isEqualTo(1);
+    PoolReconcile extended = agent.recordAfter(pool, new PoolEngine(node).reconcile(LARGER));
+    assertThat(extended.extensionObserved()).isTrue();
+    assertThat(extended.after().autoextend.extensionsObserved).isEqualTo(1);
   }
 
   private static ThinPoolReconciler agentOn(FakeLvmNode node) {

@@ -147,7 +147,7 @@ class MetadataRepairsTest {
   }
 
   private ThinPoolStatus next(Outcome outcome, Instant now) {
-    ThinPoolStatus status = ThinPoolStatuses.from(resource, outcome, null, now);
+    ThinPoolStatus status = ThinPoolStatuses.from(resource, outcome, null, now).after();
     resource.setStatus(status);
     return status;
   }
@@ -317,6 +317,7 @@ class MetadataRepairsTest {
                         null),
                     null,
                     T0)
+                .after()
                 .metadataRepair)
         .isNull();
   }

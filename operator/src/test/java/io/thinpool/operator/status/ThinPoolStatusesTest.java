@@ -44,7 +44,7 @@ class ThinPoolStatusesTest {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
     PoolEngine.Outcome outcome = new PoolEngine(node).plan(HALF);
 
-    ThinPoolStatus status = ThinPoolStatuses.from(resource(null), outcome, null, T0);
+    ThinPoolStatus status = ThinPoolStatuses.from(resource(null), outcome, null, T0).after();
 
     assertThat(status.phase).isEqualTo(ThinPoolPhases.PLANNED);
     assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
@@ -64,7 +64,7 @@ class ThinPoolStatusesTest {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
     PoolEngine.Outcome outcome = new PoolEngine(node).reconcile(PoolSpec.runbook("/dev/sdb"));
 
-    ThinPoolStatus status = ThinPoolStatuses.from(resource(null), outcome, null, T0);
+    ThinPoolStatus status = ThinPoolStatuses.from(resource(null), outcome, null, T0).after();
 
     assertThat(status.observedGeneration).isEqualTo(3L);
     assertThat(status.phase).isEqualTo("Degraded");
@@ -84,14 +84,16 @@ class ThinPoolStatusesTest {
   void transitionTimesAreKeptUntilAConditionFlipsAndExtensionsAreCounted() {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
     ThinPoolStatus first =
-        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), null, T0);
+        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), null, T0)
+            .after();
     assertThat(first.phase).isEqualTo("Ready");
 
     node.fill("docker", "thinpool", 85);
     node.autoextend("docker", "thinpool", 20);
     ThinPoolStatus second =
         ThinPoolStatuses.from(
-            resource(first), new PoolEngine(node).reconcile(HALF), first.pool.sizeBytes, T1);
+                resource(first), new PoolEngine(node).reconcile(HALF), first.pool.sizeBytes, T1)
+            .after();
 
     assertThat(condition(second, "Ready").getLastTransitionTime()).isEqualTo(T0.toString());
     assertThat(second.autoextend.extensionsObserved).isEqualTo(1);
@@ -103,12 +105,14 @@ class ThinPoolStatusesTest {
   void whenTheAgentGrowsThePoolToALargerShareThenNoExtensionIsCounted() {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
     ThinPoolStatus first =
-        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), null, T0);
+        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), null, T0)
+            .after();
 
     PoolSpec larger = HALF.toBuilder().sizes(70, 2).build();
     ThinPoolStatus grown =
         ThinPoolStatuses.from(
-            resource(first), new PoolEngine(node).reconcile(larger), first.pool.sizeBytes, T1);
+                resource(first), new PoolEngine(node).reconcile(larger), first.pool.sizeBytes, T1)
+            .after();
 
     assertThat(grown.pool.sizeBytes).isGreaterThan(first.pool.sizeBytes);
     assertThat(grown.autoextend.extensionsObserved).isZero();
@@ -121,7 +125,11 @@ class ThinPoolStatusesTest {
 
     ThinPoolStatus status =
         ThinPoolStatuses.from(
-            resource(null), new PoolEngine(node).reconcile(PoolSpec.runbook("/dev/sdb")), null, T0);
+                resource(null),
+                new PoolEngine(node).reconcile(PoolSpec.runbook("/dev/sdb")),
+                null,
+                T0)
+            .after();
 
     assertThat(status.phase).isEqualTo("Refused");
     assertThat(condition(status, "Ready").getReason()).isEqualTo("RefusedNoUsableDevice");
@@ -136,13 +144,15 @@ class ThinPoolStatusesTest {
   void whenObservingFailsTheLastKnownPoolAndExtensionCountAreKept() {
     FakeLvmNode node = new FakeLvmNode(DISK, "/dev/sdb");
     ThinPoolStatus first =
-        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), null, T0);
+        ThinPoolStatuses.from(resource(null), new PoolEngine(node).reconcile(HALF), null, T0)
+            .after();
     first.autoextend.extensionsObserved = 2L;
     PoolEngine broken =
         new PoolEngine(command -> new CommandResult(5, "", "  Can't get lock for docker", false));
 
     ThinPoolStatus failed =
-        ThinPoolStatuses.from(resource(first), broken.reconcile(HALF), first.pool.sizeBytes, T1);
+        ThinPoolStatuses.from(resource(first), broken.reconcile(HALF), first.pool.sizeBytes, T1)
+            .after();
 
     assertThat(failed.phase).isEqualTo("Failed");
     assertThat(condition(failed, "Ready").getReason()).isEqualTo("HostCommandLockContention");
@@ -156,7 +166,7 @@ class ThinPoolStatusesTest {
         new PoolEngine(command -> new CommandResult(127, "", "lvm: command not found", false));
 
     ThinPoolStatus failed =
-        ThinPoolStatuses.from(resource(null), missingLvm.reconcile(HALF), null, T0);
+        ThinPoolStatuses.from(resource(null), missingLvm.reconcile(HALF), null, T0).after();
 
     assertThat(failed.phase).isEqualTo(ThinPoolPhases.FAILED);
     assertThat(failed.conditions)

@@ -115,9 +115,10 @@ final class Lvms {
                         : ": " + e.get("reason")));
   }
 
-  /** The Events vg-manager recorded, "reason: message" each. */
+  /** The Events vg-manager recorded on its volume group, "reason: message" each. */
   List<String> events() {
     return cluster.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> "LVMVolumeGroup".equals(e.getInvolvedObject().getKind()))
         .map(e -> e.getReason() + ": " + e.getMessage())
         .toList();
   }

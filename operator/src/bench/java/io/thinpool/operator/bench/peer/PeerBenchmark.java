@@ -68,7 +68,11 @@ public final class PeerBenchmark {
 
   /** A pool filled past its end: when LVM said full, what the tool's status said and when. */
   private record Full(
-      Duration untilFull, Optional<Duration> saidAfterFull, String says, String extensions) {}
+      Duration untilFull,
+      Optional<Duration> saidAfterFull,
+      String says,
+      long poolMibBefore,
+      long poolMibAfter) {}
 
   private final RealCluster cluster;
   private final NodeVm node;
@@ -120,10 +124,9 @@ public final class PeerBenchmark {
     log(
         "filling the agent's pool (autoextend possible: the pool is %d%% of its VG)",
         OUR_DATA_PERCENT);
-    Full ourFull = fill(OUR_VOLUME_GROUP, OUR_POOL, this::ourUnhealthy, this::ourExtensions);
+    Full ourFull = fill(OUR_VOLUME_GROUP, OUR_POOL, this::ourUnhealthy);
     log("filling vg-manager's pool (LVMS sets no autoextend)");
-    Full peerFull =
-        fill(Lvms.VOLUME_GROUP, Lvms.POOL, this::peerNotReady, () -> "none (none set up)");
+    Full peerFull = fill(Lvms.VOLUME_GROUP, Lvms.POOL, this::peerNotReady);
 
     print(ours, peer, idle, ourFull, peerFull, lvmsImage);
   }
@@ -197,12 +200,9 @@ public final class PeerBenchmark {
    * the writes; meanwhile LVM is asked every second whether the pool is full and the tool's status
    * whether it says so, until it does or {@link #fullWait} after the pool filled.
    */
-  private Full fill(
-      String volumeGroup,
-      String pool,
-      Supplier<Optional<String>> statusSays,
-      Supplier<String> extensions)
+  private Full fill(String volumeGroup, String pool, Supplier<Optional<String>> statusSays)
       throws InterruptedException {
+    long sizeBefore = poolMib(volumeGroup, pool);
     node.must("lvcreate", "--yes", "-V", "4G", "-T", volumeGroup + "/" + pool, "-n", "filler");
     Instant started = Instant.now();
     CompletableFuture<CommandResult> writing =
@@ -256,7 +256,23 @@ public final class PeerBenchmark {
                         ? Duration.ZERO
                         : Duration.between(fullAt, s)),
         says.orElse(""),
-        extensions.get());
+        sizeBefore,
+        poolMib(volumeGroup, pool));
+  }
+
+  private long poolMib(String volumeGroup, String pool) {
+    return Long.parseLong(
+            node.must(
+                    "lvs",
+                    "--noheadings",
+                    "--units",
+                    "b",
+                    "--nosuffix",
+                    "-o",
+                    "lv_size",
+                    volumeGroup + "/" + pool)
+                .strip())
+        >> 20;
   }
 
   private double dataPercent(String volumeGroup, String pool) {
@@ -287,17 +303,14 @@ public final class PeerBenchmark {
                     .map(c -> "phase " + s.phase + ", " + describe(c)));
   }
 
-  private String ourExtensions() {
-    return ourStatus()
-        .map(
-            s ->
-                s.autoextend == null
-                    ? "?"
-                    : s.autoextend.extensionsObserved
-                        + " by dmeventd, pool "
-                        + (s.pool.sizeBytes >> 20)
-                        + " MiB")
-        .orElse("?");
+  /** The agent's Events on its ThinPool: reason and how many times it was recorded. */
+  private List<String> ourEvents() {
+    String name = ThinPool.nameFor(CONFIG, RealCluster.NODE);
+    return cluster.client().v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .map(e -> e.getReason() + " x" + e.getCount())
+        .sorted()
+        .toList();
   }
 
   /** vg-manager's word once its volume group is not Ready. */
@@ -346,14 +359,22 @@ public final class PeerBenchmark {
             "fill: dd start -> LVM says 100%",
             secs(ourFull.untilFull()),
             secs(peerFull.untilFull())));
-    t.append(String.format(row, "fill: autoextend", ourFull.extensions(), peerFull.extensions()));
+    t.append(
+        String.format(
+            row,
+            "fill: pool size before -> after (MiB)",
+            ourFull.poolMibBefore() + " -> " + ourFull.poolMibAfter(),
+            peerFull.poolMibBefore() + " -> " + peerFull.poolMibAfter()));
     t.append(
         String.format(row, "fill: pool full -> status says so", said(ourFull), said(peerFull)));
     t.append(
         String.format(
             "%nWhat each status said of the full pool:%n  %s: %s%n  %s: %s%n",
             OURS.name(), orNothing(ourFull), PEER.name(), orNothing(peerFull)));
-    t.append(String.format("%nvg-manager's Events: %s%n", lvms.events()));
+    t.append(
+        String.format(
+            "%nEvents on the pool's resource:%n  %s: %s%n  %s: %s%n",
+            OURS.name(), ourEvents(), PEER.name(), lvms.events()));
     t.append(
         String.format(
             "%nLVM commands until ready:%n  %s:%n%s  %s:%n%s",

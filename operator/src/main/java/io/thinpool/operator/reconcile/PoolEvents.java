@@ -47,7 +47,13 @@ final class PoolEvents {
   private PoolEvents() {}
 
   /** One event: Normal or Warning, a CamelCase reason, a sentence. */
-  record PoolEvent(boolean warning, String reason, String message) {}
+  record PoolEvent(boolean warning, String reason, String message) {
+
+    /** An Event of the agent's own: its reason says its type. */
+    static PoolEvent of(PoolEventReason reason, String message) {
+      return new PoolEvent(reason.warning(), reason.reason(), message);
+    }
+  }
 
   /**
    * The Events of one reconcile: what its steps did, what it saw happen, what conditions changed.
@@ -58,37 +64,38 @@ final class PoolEvents {
     Set<Intent> done = reconcile.executed().stream().map(Step::intent).collect(Collectors.toSet());
     reconcile.executed().stream()
         .filter(step -> step.intent() == Intent.ADOPT_VOLUME_GROUP)
-        .forEach(step -> events.add(new PoolEvent(false, "Adopted", step.why())));
+        .forEach(step -> events.add(PoolEvent.of(PoolEventReason.ADOPTED, step.why())));
     if (done.contains(Intent.CONVERT_TO_POOL)) {
-      events.add(new PoolEvent(false, "PoolCreated", "thin pool created: " + describe(after)));
+      events.add(
+          PoolEvent.of(PoolEventReason.POOL_CREATED, "thin pool created: " + describe(after)));
     }
     if (done.contains(Intent.EXTEND_VOLUME_GROUP) || done.contains(Intent.GROW_POOL)) {
-      events.add(new PoolEvent(false, "PoolGrown", "pool grown to the spec: " + describe(after)));
+      events.add(
+          PoolEvent.of(PoolEventReason.POOL_GROWN, "pool grown to the spec: " + describe(after)));
     }
     if (done.contains(Intent.RESCUE_FULL_POOL)) {
       events.add(
-          new PoolEvent(
-              true,
-              "RescuedFromFull",
+          PoolEvent.of(
+              PoolEventReason.RESCUED_FROM_FULL,
               "the pool ran out of data space and dmeventd had not extended it: extended it"
                   + " inside the kernel's queue window, "
                   + describe(after)));
     }
     if (done.contains(Intent.AUTOEXTEND_BY_AGENT)) {
       events.add(
-          new PoolEvent(
-              false,
-              "ExtendedByAgent",
+          PoolEvent.of(
+              PoolEventReason.EXTENDED_BY_AGENT,
               "dmeventd does not monitor the pool: the agent applied its autoextend policy, "
                   + describe(after)));
     }
     if (done.contains(Intent.ENABLE_MONITORING)) {
-      events.add(new PoolEvent(false, "MonitoringRestored", "dmeventd monitoring turned back on"));
+      events.add(
+          PoolEvent.of(PoolEventReason.MONITORING_RESTORED, "dmeventd monitoring turned back on"));
     }
     events.addAll(repairEvents(reconcile.before(), after));
     if (reconcile.extensionObserved()) {
       events.add(
-          new PoolEvent(false, "Extended", "dmeventd extended the pool: " + describe(after)));
+          PoolEvent.of(PoolEventReason.EXTENDED, "dmeventd extended the pool: " + describe(after)));
     }
     for (PoolReconcile.ConditionChange change : reconcile.conditionChanges()) {
       Condition condition = change.condition();
@@ -116,16 +123,17 @@ final class PoolEvents {
     }
     if (now.lastRepairTime != null
         && !now.lastRepairTime.equals(was == null ? null : was.lastRepairTime)) {
-      boolean repaired = MetadataRepairStatus.REPAIRED.equals(now.lastRepairResult);
-      events.add(
-          new PoolEvent(
-              !repaired,
-              repaired ? "MetadataRepaired" : "MetadataRepair" + now.lastRepairResult,
-              now.lastRepairMessage));
+      PoolEventReason reason =
+          switch (String.valueOf(now.lastRepairResult)) {
+            case MetadataRepairStatus.REPAIRED -> PoolEventReason.METADATA_REPAIRED;
+            case MetadataRepairStatus.FAILED -> PoolEventReason.METADATA_REPAIR_FAILED;
+            default -> PoolEventReason.METADATA_REPAIR_NOT_RUN;
+          };
+      events.add(PoolEvent.of(reason, now.lastRepairMessage));
     }
     if (now.requestIgnored != null
         && !now.requestIgnored.equals(was == null ? null : was.requestIgnored)) {
-      events.add(new PoolEvent(true, "RepairRequestIgnored", now.requestIgnored));
+      events.add(PoolEvent.of(PoolEventReason.REPAIR_REQUEST_IGNORED, now.requestIgnored));
     }
     return events;
   }

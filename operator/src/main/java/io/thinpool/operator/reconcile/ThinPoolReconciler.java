@@ -206,9 +206,8 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
       emit(
           context,
           pool,
-          new PoolEvents.PoolEvent(
-              true,
-              "TeardownSkipped",
+          PoolEvents.PoolEvent.of(
+              PoolEventReason.TEARDOWN_SKIPPED,
               "planOnly: deletionPolicy Delete was not carried out; the volume group and pool"
                   + " are left on the node as they are"));
       return DeleteControl.defaultDelete();
@@ -220,9 +219,8 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
       emit(
           context,
           pool,
-          new PoolEvents.PoolEvent(
-              false,
-              "TornDown",
+          PoolEvents.PoolEvent.of(
+              PoolEventReason.TORN_DOWN,
               "deletionPolicy Delete: removed "
                   + String.join("; ", outcome.executed().stream().map(Step::toString).toList())));
       return DeleteControl.defaultDelete();
@@ -230,7 +228,7 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     Plan.Refusal refusal = outcome.plan() == null ? null : outcome.plan().refusal();
     if (outcome.plan() != null && outcome.plan().notOurs()) {
       // Nothing of ours is there to remove; holding the finalizer would block deletion forever.
-      emit(context, pool, new PoolEvents.PoolEvent(true, "NotOurs", refusal.message()));
+      emit(context, pool, PoolEvents.PoolEvent.of(PoolEventReason.NOT_OURS, refusal.message()));
       return DeleteControl.defaultDelete();
     }
     if (refusal != null) {
@@ -274,7 +272,10 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     }
     PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
         pool, statusOnly(pool, status), context);
-    emit(context, pool, new PoolEvents.PoolEvent(true, "TeardownRefused", refusal.message()));
+    emit(
+        context,
+        pool,
+        PoolEvents.PoolEvent.of(PoolEventReason.TEARDOWN_REFUSED, refusal.message()));
   }
 
   /** Records one Event on the ThinPool as this node's agent. */

@@ -109,7 +109,6 @@ public record PoolReport(
   }
 
   public static PoolReport of(PoolSpec spec, HostState state) {
-    PoolSpec.AutoextendPolicy policy = spec.autoextend();
     Optional<VolumeGroup> vg = state.volumeGroup(spec.volumeGroup());
     Optional<LogicalVolume> pool =
         vg.flatMap(g -> g.logicalVolume(spec.poolName())).filter(LogicalVolume::thinPool);
@@ -119,72 +118,13 @@ public record PoolReport(
             .map(PhysicalVolume::name)
             .toList();
     long vgFree = vg.map(VolumeGroup::freeBytes).orElse(0L);
-    long extent = vg.map(VolumeGroup::extentSizeBytes).orElse(1L);
-    long poolSize = pool.map(LogicalVolume::sizeBytes).orElse(0L);
-    long step = divideRoundingUp(poolSize * policy.extendPercent() / 100, extent) * extent;
-    boolean attached = pool.map(lv -> lv.profile().equals(policy.profile())).orElse(false);
-    boolean monitored = pool.map(LogicalVolume::monitored).orElse(false);
     String poolPath = LvmNames.lvPath(spec.volumeGroup(), spec.poolName());
     int thinVolumes =
         vg.map(g -> g.logicalVolumes().stream().filter(lv -> lv.poolLv().equals(spec.poolName())))
             .map(thin -> (int) thin.count())
             .orElse(0);
-
-    AutoextendState verdict;
-    String reason;
-    if (pool.isEmpty()) {
-      verdict = AutoextendState.NO_POOL;
-      reason = "pool " + poolPath + " does not exist yet";
-    } else if (!monitored && attached && policy.enabled() && vgFree >= step) {
-      verdict = AutoextendState.AGENT_EXTENDS;
-      reason =
-          "dmeventd is not monitoring "
-              + poolPath
-              + ": thinpool-operator applies profile "
-              + policy.profile()
-              + "'s policy itself (lvextend --use-policies) when the kernel reports the threshold"
-              + " crossed, or at the next refresh; start dmeventd (dm-event.socket) so that"
-              + " extensions do not wait for the agent";
-    } else if (!monitored) {
-      verdict = AutoextendState.NOT_MONITORED;
-      reason = "dmeventd is not monitoring " + poolPath + ", so nothing watches its usage";
-    } else if (!attached) {
-      verdict = AutoextendState.NOT_ATTACHED;
-      reason = "profile " + policy.profile() + " is not attached to " + poolPath;
-    } else if (!policy.enabled()) {
-      verdict = AutoextendState.DISABLED;
-      reason =
-          "autoextend is disabled by the profile (threshold "
-              + policy.thresholdPercent()
-              + "%, extend "
-              + policy.extendPercent()
-              + "%)";
-    } else if (vgFree < step) {
-      verdict = AutoextendState.NO_ROOM;
-      reason =
-          "volume group "
-              + spec.volumeGroup()
-              + " has "
-              + mib(vgFree)
-              + " free, less than one extension of "
-              + mib(step)
-              + " ("
-              + policy.extendPercent()
-              + "% of the pool): autoextend can never fire. Lower dataPercentOfVg + metadataPercentOfVg "
-              + "(the pool's spare metadata LV also takes metadataPercentOfVg) or add a device";
-    } else {
-      verdict = AutoextendState.READY;
-      reason =
-          "autoextend can fire: "
-              + mib(vgFree)
-              + " free, room for "
-              + extensionsThatFit(poolSize, vgFree, policy.extendPercent(), extent)
-              + " extension(s), the first of "
-              + mib(step)
-              + ", at "
-              + policy.thresholdPercent()
-              + "% data usage";
-    }
+    AutoextendCheck autoextend =
+        AutoextendCheck.of(spec, pool, vgFree, vg.map(VolumeGroup::extentSizeBytes).orElse(1L));
     return new PoolReport(
         spec.volumeGroup(),
         spec.poolName(),
@@ -194,20 +134,20 @@ public record PoolReport(
         vgFree,
         devices,
         pool.isPresent(),
-        poolSize,
+        pool.map(LogicalVolume::sizeBytes).orElse(0L),
         pool.map(LogicalVolume::dataPercent).orElse(null),
         pool.map(LogicalVolume::metadataPercent).orElse(null),
         pool.map(LogicalVolume::metadataSizeBytes).orElse(0L),
         pool.map(LogicalVolume::chunkSizeBytes).orElse(0L),
         pool.map(LogicalVolume::zeroing).orElse(false),
-        policy.profile(),
-        attached,
-        monitored,
-        policy.thresholdPercent(),
-        policy.extendPercent(),
-        step,
-        verdict,
-        reason,
+        spec.autoextend().profile(),
+        autoextend.attached(),
+        autoextend.monitored(),
+        spec.autoextend().thresholdPercent(),
+        spec.autoextend().extendPercent(),
+        autoextend.stepBytes(),
+        autoextend.state(),
+        autoextend.reason(),
         pool.map(LogicalVolume::health).orElse(PoolHealth.HEALTHY),
         pool.map(lv -> healthReason(lv.health(), poolPath, spec, vgFree)).orElse(""),
         pool.map(LogicalVolume::active).orElse(false),
@@ -264,25 +204,7 @@ public record PoolReport(
     return poolExists && poolSizeBytes > earlierPoolSizeBytes;
   }
 
-  /** Each extension adds a percentage of the pool as it is then, so the steps grow. */
-  private static int extensionsThatFit(long poolSize, long free, int percent, long extent) {
-    int count = 0;
-    long size = poolSize;
-    long step = divideRoundingUp(size * percent / 100, extent) * extent;
-    while (step > 0 && step <= free && count < 1000) {
-      free -= step;
-      size += step;
-      count++;
-      step = divideRoundingUp(size * percent / 100, extent) * extent;
-    }
-    return count;
-  }
-
-  private static long divideRoundingUp(long value, long divisor) {
-    return (value + divisor - 1) / divisor;
-  }
-
-  private static String mib(long bytes) {
+  static String mib(long bytes) {
     return (bytes / MIB) + " MiB";
   }
 }

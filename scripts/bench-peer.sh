@@ -9,12 +9,7 @@
 # BENCH_FULL_WAIT_SECONDS (how long a full pool is watched for its status to say so, 300).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-test-deps.sh
-source scripts/lib/dockerd.sh
-dockerd_start
-KUBE_API_TEST_DIR="$(scripts/k8s/prepare.sh | tail -n1)"
-export KUBE_API_TEST_DIR
-scripts/node/image.sh bookworm k8s >/dev/null
+source scripts/lib/real-node.sh
 built="$(operator/src/bench/lvms/build.sh "${BENCH_LVMS_VERSION:-v4.20.0}")"
 module="$(sed -n 1p <<< "$built")"
 image="$(sed -n 2p <<< "$built")"

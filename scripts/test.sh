@@ -17,13 +17,8 @@ if [ "${1:-}" = "--tier" ]; then
   shift 2
 fi
 cd "$(dirname "$0")/.."
-scripts/install-test-deps.sh
-source scripts/lib/dockerd.sh
-dockerd_start
-# The Kubernetes binaries (API tests, the real node's cluster), built or extracted once and cached.
-KUBE_API_TEST_DIR="$(scripts/k8s/prepare.sh | tail -n1)"
-export KUBE_API_TEST_DIR
-# The nodes' disks: the engine's suite runs on three Debian releases, the real node on bookworm.
+# Prerequisites, the Docker engine, the Kubernetes binaries and the real node's disk.
+source scripts/lib/real-node.sh
+# The engine's suite runs on three Debian releases: their nodes' disks (cached).
 for release in bullseye bookworm trixie; do scripts/node/image.sh "$release" >/dev/null; done
-scripts/node/image.sh bookworm k8s >/dev/null
 mvn -B -ntp verify "${tier_args[@]}" "$@"

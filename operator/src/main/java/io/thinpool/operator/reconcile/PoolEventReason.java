@@ -1,6 +1,6 @@
 package io.thinpool.operator.reconcile;
 
-import java.util.Locale;
+import io.thinpool.operator.status.ThinPoolStatuses;
 
 /**
  * The reasons of the Events the agent records for what it did or saw, each Normal or Warning. A
@@ -35,10 +35,6 @@ enum PoolEventReason {
 
   /** POOL_CREATED → PoolCreated, as Kubernetes writes reasons. */
   String reason() {
-    StringBuilder out = new StringBuilder();
-    for (String word : name().toLowerCase(Locale.ROOT).split("_")) {
-      out.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
-    }
-    return out.toString();
+    return ThinPoolStatuses.camel(name());
   }
 }

@@ -130,7 +130,8 @@ public final class ThinPoolReconciler implements Reconciler<ThinPool>, Cleaner<T
     // (a follow-up or a device-mapper event right after this one) starts from this status, not from
     // the informer's older copy; and the Events only once it is written. Before, Events went first
     // and a status write that conflicted with the stale copy was retried by a whole new reconcile,
-    // which saw the same extension again and recorded it again: the demo's two Extended Events.
+    // which saw the same extension again and recorded it again (the likely cause of the demo's two
+    // Extended Events).
     PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
         pool, statusOnly(pool, reconcile.after()), context);
     PoolEvents.emit(context.getClient(), pool, nodeName, PoolEvents.of(reconcile), clock.instant());

@@ -45,8 +45,7 @@ public final class ThinPoolStatuses {
         outcome.status() == PoolEngine.Status.PLANNED
             ? plan.steps().stream().map(PoolPictures::planned).toList()
             : List.of();
-    boolean extended =
-        report != null && poolSizeBefore != null && outcome.extendedSince(poolSizeBefore);
+    boolean extended = poolSizeBefore != null && outcome.extendedSince(poolSizeBefore);
     if (report != null) {
       status.excludedDevices =
           plan == null
@@ -171,8 +170,10 @@ public final class ThinPoolStatuses {
     };
   }
 
-  /** NO_ROOM → NoRoom: enum names as condition reasons (CamelCase, as Kubernetes wants them). */
-  static String camel(String enumName) {
+  /**
+   * NO_ROOM → NoRoom: enum names as condition and Event reasons (CamelCase, as Kubernetes wants).
+   */
+  public static String camel(String enumName) {
     StringBuilder out = new StringBuilder();
     for (String word : enumName.toLowerCase(Locale.ROOT).split("_")) {
       out.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));

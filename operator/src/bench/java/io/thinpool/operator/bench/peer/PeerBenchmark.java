@@ -21,10 +21,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -159,7 +161,7 @@ public final class PeerBenchmark {
   }
 
   private Map<Tool, Idle> idle(List<Tool> tools) throws InterruptedException {
-    Map<Tool, List<KubeletSummary>> samples = new java.util.LinkedHashMap<>();
+    Map<Tool, List<KubeletSummary>> samples = new LinkedHashMap<>();
     tools.forEach(t -> samples.put(t, new ArrayList<>()));
     Instant from = Instant.now();
     Instant until = from.plus(idleWindow);
@@ -192,7 +194,7 @@ public final class PeerBenchmark {
                       calls.by(e.getKey().process(), from, to).size() / minutes);
                 },
                 (a, b) -> a,
-                java.util.LinkedHashMap::new));
+                LinkedHashMap::new));
   }
 
   /**
@@ -223,7 +225,7 @@ public final class PeerBenchmark {
                         Duration.ofMinutes(11))));
     Instant full = null;
     Optional<String> says = Optional.empty();
-    Instant saidAt = null;
+    Optional<Duration> saidAfterFull = Optional.empty();
     while (full == null || Instant.now().isBefore(full.plus(fullWait))) {
       if (full == null && dataPercent(volumeGroup, pool) >= 100.0) {
         full = Instant.now();
@@ -232,11 +234,9 @@ public final class PeerBenchmark {
             volumeGroup, pool, Duration.between(started, full).toSeconds());
       }
       says = statusSays.get();
-      if (says.isPresent()) {
-        saidAt = Instant.now();
-        if (full != null) {
-          break;
-        }
+      if (says.isPresent() && full != null) {
+        saidAfterFull = Optional.of(Duration.between(full, Instant.now()));
+        break;
       }
       if (Duration.between(started, Instant.now()).compareTo(Duration.ofMinutes(10)) > 0) {
         break; // never full: the table says so
@@ -244,17 +244,9 @@ public final class PeerBenchmark {
       Thread.sleep(1000);
     }
     writing.join();
-    Instant fullAt = full;
-    Instant said = saidAt;
     return new Full(
-        fullAt == null ? Duration.ZERO : Duration.between(started, fullAt),
-        Optional.ofNullable(said)
-            .filter(s -> fullAt != null)
-            .map(
-                s ->
-                    Duration.between(fullAt, s).isNegative()
-                        ? Duration.ZERO
-                        : Duration.between(fullAt, s)),
+        full == null ? Duration.ZERO : Duration.between(started, full),
+        saidAfterFull,
         says.orElse(""),
         sizeBefore,
         poolMib(volumeGroup, pool));
@@ -424,9 +416,7 @@ public final class PeerBenchmark {
   /** The commands by program, with how many times each ran. */
   private static String commands(Ready r) {
     return r.calls().stream()
-        .collect(
-            Collectors.groupingBy(
-                LvmCalls.Call::program, java.util.TreeMap::new, Collectors.counting()))
+        .collect(Collectors.groupingBy(LvmCalls.Call::program, TreeMap::new, Collectors.counting()))
         .entrySet()
         .stream()
         .map(e -> "    " + e.getKey() + " x" + e.getValue() + "\n")
